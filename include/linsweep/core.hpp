@@ -1,0 +1,179 @@
+// linsweep core: matrix views, errors, instruction-set control and the one-sweep kernels.
+//
+// This header includes neither xsimd nor omp.h: everything ISA-specific lives in the library.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace linsweep {
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+// ---------------------------------------------------------------------------------------------
+
+// Every failure has a code; the C API returns the same numbers (linsweep.h, LINSWEEP_E_*).
+enum class Status : int {
+    ok = 0,
+    null_pointer = 1,           // a required pointer is null
+    bad_shape = 2,              // zero or mismatched sizes
+    bad_leading_dimension = 3,  // ld smaller than the row (or column) length
+    bad_option = 4,             // learning rate <= 0 or non-finite, tol < 0, max_iter = 0, ...
+    unsupported_isa = 5,        // forced ISA not compiled in or not supported by this CPU/OS
+    non_finite_data = 6,        // NaN or Inf in X, Y, W or b
+    diverged = 7,               // training produced a non-finite or exploding loss
+    callback_failed = 8,        // a user callback threw
+    out_of_memory = 9,
+    internal = 10,
+};
+
+const char* status_name(Status s) noexcept;
+
+// Thrown by every C++ entry point on bad input. The caller's outputs are unchanged when thrown.
+class Error : public std::runtime_error {
+public:
+    Error(Status code, const std::string& message) : std::runtime_error(message), code_(code) {}
+    Status code() const noexcept { return code_; }
+
+private:
+    Status code_;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Non-owning matrix views. X is never copied and never written.
+// ---------------------------------------------------------------------------------------------
+
+enum class Layout : int { row_major = 0, col_major = 1 };
+
+// Element (i, j) lives at data[i*ld + j] (row_major) or data[j*ld + i] (col_major).
+// ld = 0 means "packed": cols for row_major, rows for col_major.
+template <class T> struct MatrixView {
+    T* data = nullptr;
+    std::size_t rows = 0;
+    std::size_t cols = 0;
+    std::size_t ld = 0;
+    Layout layout = Layout::row_major;
+
+    constexpr std::size_t packed_ld() const noexcept { return layout == Layout::row_major ? cols : rows; }
+    constexpr std::size_t stride() const noexcept { return ld == 0 ? packed_ld() : ld; }
+    constexpr T& operator()(std::size_t i, std::size_t j) const noexcept
+    {
+        return layout == Layout::row_major ? data[i * stride() + j] : data[j * stride() + i];
+    }
+    // Converts implicitly to a view of const elements (MatrixView<double> -> <const double>).
+    template <class U, class = std::enable_if_t<std::is_same_v<U, const T> && !std::is_const_v<T>>>
+    constexpr operator MatrixView<U>() const noexcept
+    {
+        return {data, rows, cols, ld, layout};
+    }
+};
+
+template <class T>
+constexpr MatrixView<T> row_major(T* data, std::size_t rows, std::size_t cols, std::size_t ld = 0)
+{
+    return {data, rows, cols, ld, Layout::row_major};
+}
+template <class T>
+constexpr MatrixView<T> col_major(T* data, std::size_t rows, std::size_t cols, std::size_t ld = 0)
+{
+    return {data, rows, cols, ld, Layout::col_major};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instruction sets, chosen at run time
+// ---------------------------------------------------------------------------------------------
+
+enum class Isa : int { portable = 0, avx2 = 1, avx512 = 2, neon = 3 };
+
+const char* isa_name(Isa isa) noexcept;
+// Parses "avx512", "avx2", "neon", "portable"; throws Error(unsupported_isa) on anything else.
+Isa parse_isa(const std::string& name);
+
+std::vector<Isa> compiled_isas();      // built into this library
+bool isa_supported(Isa isa) noexcept;  // compiled in AND usable on this CPU/OS
+Isa best_isa() noexcept;               // what automatic selection picks on this machine
+
+// The ISA in use. On first use it is best_isa(), or LINSWEEP_ISA from the environment if set
+// (an unsupported or unknown value there makes the first kernel call throw unsupported_isa).
+Isa active_isa();
+// Force an ISA for the whole process; throws Error(unsupported_isa) if it cannot run here.
+void force_isa(Isa isa);
+// Back to automatic selection (ignores LINSWEEP_ISA).
+void reset_isa() noexcept;
+
+// ---------------------------------------------------------------------------------------------
+// Workspace and the kernels
+// ---------------------------------------------------------------------------------------------
+
+struct KernelOptions {
+    // Threads for the row split; 0 = OpenMP's default. Small problems and calls made from inside
+    // an OpenMP parallel region always run on the calling thread. Results do not depend on it.
+    int threads = 0;
+};
+
+// Scratch memory for sweep(): per-block partial sums and the packed weights. It grows on the
+// first call that needs more and is then reused, so a loop of sweeps allocates nothing.
+class Workspace {
+public:
+    Workspace() = default;
+    // Pre-size for an m x n problem with k outputs (sweeps up to that size then never allocate).
+    Workspace(std::size_t m, std::size_t n, std::size_t k, int threads = 0);
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+    Workspace(Workspace&&) noexcept;
+    Workspace& operator=(Workspace&&) noexcept;
+    ~Workspace();
+
+    void reserve(std::size_t m, std::size_t n, std::size_t k, int threads = 0);
+    std::size_t bytes() const noexcept { return bytes_; }
+
+    // Internal: aligned scratch of at least `bytes` (grows, never shrinks).
+    void* ensure(std::size_t bytes);
+
+private:
+    void* data_ = nullptr;
+    std::size_t bytes_ = 0;
+};
+
+// The one-sweep kernel. In ONE pass over X, with R = Y - X*W - 1*b^T:
+//   G = X^T * R  (n x k),   s = 1^T * R  (k),   returns e = sum of R^2 (accumulated in double).
+// X: m x n, Y: m x k, W: n x k (any layout, any ld), b: k values or nullptr (= zero intercept),
+// G: n x k output (any layout), s: k outputs or nullptr (not wanted).
+// Results are bitwise identical for any thread count. On error nothing is written.
+// Throws Error: null_pointer, bad_shape, bad_leading_dimension, non_finite_data (the data or
+// the weights hold NaN/Inf, seen from the sweep's own sums), unsupported_isa.
+double sweep(MatrixView<const float> X, MatrixView<const float> Y, MatrixView<const float> W, const float* b,
+             MatrixView<float> G, float* s, Workspace& ws, const KernelOptions& options = {});
+double sweep(MatrixView<const double> X, MatrixView<const double> Y, MatrixView<const double> W,
+             const double* b, MatrixView<double> G, double* s, Workspace& ws,
+             const KernelOptions& options = {});
+
+// The Gram sweep, for solvers that need the normal-equations operator (conjugate gradient,
+// power iteration for the step size). In ONE pass over X, with Q = X*P + 1*p0^T:
+//   G = X^T * Q  (n x k),   s = 1^T * Q  (k),   returns ||Q||^2.
+// P: n x k, p0: k values or nullptr. Same guarantees and errors as sweep().
+double gram_sweep(MatrixView<const float> X, MatrixView<const float> P, const float* p0, MatrixView<float> G,
+                  float* s, Workspace& ws, const KernelOptions& options = {});
+double gram_sweep(MatrixView<const double> X, MatrixView<const double> P, const double* p0,
+                  MatrixView<double> G, double* s, Workspace& ws, const KernelOptions& options = {});
+
+// Predictions Yhat = X*W + 1*b^T (m x k, any layout). b may be nullptr. Two passes: the first
+// only checks that every prediction is finite, so on error Yhat is left unchanged.
+void predict(MatrixView<const float> X, MatrixView<const float> W, const float* b, MatrixView<float> Yhat,
+             const KernelOptions& options = {});
+void predict(MatrixView<const double> X, MatrixView<const double> W, const double* b, MatrixView<double> Yhat,
+             const KernelOptions& options = {});
+// The same, with the packed weights kept in `ws` (no allocation once ws is large enough).
+void predict(MatrixView<const float> X, MatrixView<const float> W, const float* b, MatrixView<float> Yhat,
+             Workspace& ws, const KernelOptions& options = {});
+void predict(MatrixView<const double> X, MatrixView<const double> W, const double* b, MatrixView<double> Yhat,
+             Workspace& ws, const KernelOptions& options = {});
+
+// Version of the library, "MAJOR.MINOR.PATCH".
+const char* version() noexcept;
+
+}  // namespace linsweep

@@ -1,0 +1,346 @@
+// The one-sweep and prediction kernels, written once against Simd<T, Arch> (simd.hpp) and
+// instantiated per ISA by the tiny isa_*.cpp files. Included only by those files.
+//
+// Row-major X: blocks of `width` rows. The block's dot products run with one accumulator per row
+// and are reduced together by one transpose-sum, so the horizontal sums cost a few shuffles per
+// block instead of per row; the residuals then update G while the block's rows are still in
+// L1/L2. Rows shorter than a vector are handled the same way (vectorized across rows).
+// Column-major X: per chunk (a panel of rows sized to L2), pass 1 walks the columns to form the
+// residuals, pass 2 walks them again from cache for G.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
+
+#include <omp.h>
+
+#include "plan.hpp"
+#include "simd.hpp"
+
+namespace linsweep::kernels {
+
+using detail::max_lanes;
+using detail::PredictPlan;
+using detail::SweepPlan;
+
+template <class S> struct Kernels {
+    using T = typename S::value_type;
+    using vec = typename S::vec;
+    using mask = typename S::mask;
+    static constexpr std::size_t W = S::width;
+    // Column-major pass 2 reduces its vector accumulators to double every `flush` vectors, so
+    // the depth of any sum done in T stays small.
+    static constexpr std::size_t flush = 16;
+
+    // No std:: algorithm templates in this file: an instantiation compiled with one ISA's flags
+    // could be picked by the linker for code running on a CPU without that ISA.
+    static std::size_t min(std::size_t a, std::size_t b) { return a < b ? a : b; }
+
+    // How the last, partial vector of a row (n % W elements) is read.
+    struct RowTail {
+        std::size_t full;   // whole vectors per row
+        std::size_t count;  // elements in the partial vector (0: none)
+        mask keep;
+        // Rows [0, overread_rows) may load the partial vector whole (the extra lanes lie
+        // inside the caller's buffer and are zeroed by `keep`); later rows copy it.
+        std::size_t overread_rows;
+
+        RowTail(std::size_t m, std::size_t n, std::size_t ldx)
+            : full(n / W), count(n % W), keep(S::first_lanes(n % W)), overread_rows(0)
+        {
+            if (count == 0) return;
+            const std::size_t extra = W - count;  // elements read past the row end
+            // Row i is safe if i*ldx + n + extra <= (m-1)*ldx + n, i.e. (m-1-i)*ldx >= extra.
+            const std::size_t gap_rows = (extra + ldx - 1) / ldx;
+            overread_rows = m > gap_rows ? m - gap_rows : 0;
+        }
+        vec load(const T* p, bool overread_ok) const
+        {
+            if (overread_ok) return S::select(keep, S::load(p));
+            alignas(64) T buf[W] = {};
+            std::memcpy(buf, p, count * sizeof(T));
+            return S::load(buf);
+        }
+    };
+
+    // ---- row-major --------------------------------------------------------------------------
+
+    // Dot products of rows [i, i+nr) with packed weights w; lane r holds row i+r (lanes >= nr: 0).
+    template <bool Full>
+    static vec row_block_dots(const T* x, std::size_t ldx, std::size_t i, std::size_t nr, const T* w,
+                              const RowTail& tail)
+    {
+        const std::size_t rows = Full ? W : nr;
+        vec acc[W];
+        for (std::size_t r = 0; r < W; ++r) acc[r] = S::zero();
+        const T* xi = x + i * ldx;
+        for (std::size_t j = 0; j < tail.full; ++j) {
+            const vec wj = S::load(w + j * W);
+            for (std::size_t r = 0; r < rows; ++r)
+                acc[r] = S::fmadd(S::load(xi + r * ldx + j * W), wj, acc[r]);
+        }
+        if (tail.count) {
+            const std::size_t j0 = tail.full * W;
+            const vec wt = S::load(w + j0);
+            const bool overread_ok = i + rows <= tail.overread_rows;
+            for (std::size_t r = 0; r < rows; ++r)
+                acc[r] = S::fmadd(tail.load(xi + r * ldx + j0, overread_ok), wt, acc[r]);
+        }
+        return S::transpose_sum(acc);
+    }
+
+    // G[j] += sum_r res[r] * x[i+r][j] over the block, summed in T over its rows, then widened.
+    template <bool Full>
+    static void row_block_update(const T* x, std::size_t ldx, std::size_t i, std::size_t nr, const T* res,
+                                 double* g, const RowTail& tail)
+    {
+        const std::size_t rows = Full ? W : nr;
+        vec rb[W];
+        for (std::size_t r = 0; r < rows; ++r) rb[r] = S::broadcast(res[r]);
+        const T* xi = x + i * ldx;
+        for (std::size_t j = 0; j < tail.full; ++j) {
+            vec acc = S::zero();
+            for (std::size_t r = 0; r < rows; ++r) acc = S::fmadd(rb[r], S::load(xi + r * ldx + j * W), acc);
+            add_widened<S>(g + j * W, acc);
+        }
+        if (tail.count) {
+            const std::size_t j0 = tail.full * W;
+            const bool overread_ok = i + rows <= tail.overread_rows;
+            vec acc = S::zero();
+            for (std::size_t r = 0; r < rows; ++r)
+                acc = S::fmadd(rb[r], tail.load(xi + r * ldx + j0, overread_ok), acc);
+            add_widened<S>(g + j0, acc);
+        }
+    }
+
+    template <bool Full>
+    static void row_block_sweep(const SweepPlan<T>& p, const RowTail& tail, std::size_t i, std::size_t nr,
+                                double* slot)
+    {
+        alignas(64) T res[W];
+        const detail::SlotLayout& L = p.slot;
+        for (std::size_t c = 0; c < p.k; ++c) {
+            const T* wc = p.w + c * p.n_pad;
+            const vec dots = row_block_dots<Full>(p.x, p.ldx, i, nr, wc, tail);
+            alignas(64) T yb[W] = {};  // Y = 0 when p.y is null (Gram sweeps)
+            if (p.y != nullptr) {
+                const T* yc = p.y + c * p.y_col;
+                if (Full && p.y_row == 1) {
+                    S::store(yb, S::load(yc + i));
+                } else {
+                    for (std::size_t r = 0; r < nr; ++r) yb[r] = yc[(i + r) * p.y_row];
+                }
+            }
+            S::store(res, S::load(yb) - dots - S::broadcast(p.b[c]));
+            if (!Full)
+                for (std::size_t r = nr; r < W; ++r) res[r] = T(0);
+            double* s = slot + L.s_offset() + c * max_lanes;
+            double* e = slot + L.e_offset();
+            for (std::size_t l = 0; l < W; ++l) {
+                const double rl = res[l];
+                s[l] += rl;
+                e[l] += rl * rl;
+            }
+            row_block_update<Full>(p.x, p.ldx, i, nr, res, slot + L.g_offset() + c * p.n_pad, tail);
+        }
+    }
+
+    static void row_chunk_sweep(const SweepPlan<T>& p, std::size_t i0, std::size_t i1, double* slot)
+    {
+        const RowTail tail(p.m, p.n, p.ldx);
+        std::size_t i = i0;
+        for (; i + W <= i1; i += W) row_block_sweep<true>(p, tail, i, W, slot);
+        if (i < i1) row_block_sweep<false>(p, tail, i, i1 - i, slot);
+    }
+
+    // ---- column-major -----------------------------------------------------------------------
+
+    // res[t] = y - x.w - b for rows [i0, i0+len) of output c; returns nothing, fills res.
+    static void col_residuals(const SweepPlan<T>& p, std::size_t c, std::size_t i0, std::size_t len, T* res)
+    {
+        constexpr std::size_t RB = 4;  // vectors of rows per register tile
+        const T* wc = p.w + c * p.n_pad;
+        const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;
+        const vec bc = S::broadcast(p.b[c]);
+        const std::size_t vec_rows = len / W * W;
+        std::size_t t = 0;
+        auto tile = [&](auto nvec) {
+            constexpr std::size_t V = decltype(nvec)::value;
+            vec acc[V];
+            for (std::size_t v = 0; v < V; ++v) acc[v] = S::zero();
+            const T* xt = p.x + i0 + t;
+            for (std::size_t j = 0; j < p.n; ++j) {
+                const vec wj = S::broadcast(wc[j]);
+                for (std::size_t v = 0; v < V; ++v)
+                    acc[v] = S::fmadd(S::load(xt + j * p.ldx + v * W), wj, acc[v]);
+            }
+            for (std::size_t v = 0; v < V; ++v) {
+                const std::size_t row = i0 + t + v * W;
+                vec yv = S::zero();
+                if (yc == nullptr) {
+                } else if (p.y_row == 1) {
+                    yv = S::load(yc + row);
+                } else {
+                    alignas(64) T yb[W];
+                    for (std::size_t l = 0; l < W; ++l) yb[l] = yc[(row + l) * p.y_row];
+                    yv = S::load(yb);
+                }
+                S::store(res + t + v * W, yv - acc[v] - bc);
+            }
+        };
+        for (; t + RB * W <= vec_rows; t += RB * W) tile(std::integral_constant<std::size_t, RB>{});
+        for (; t < vec_rows; t += W) tile(std::integral_constant<std::size_t, 1>{});
+        for (; t < len; ++t) {  // fewer rows than a vector: only in the last chunk
+            const std::size_t row = i0 + t;
+            T dot = T(0);
+            for (std::size_t j = 0; j < p.n; ++j) dot = dot + p.x[row + j * p.ldx] * wc[j];
+            res[t] = (yc == nullptr ? T(0) : yc[row * p.y_row]) - dot - p.b[c];
+        }
+    }
+
+    // g[j] += sum_t x[i0+t][j] * res[t], four columns at a time.
+    static void col_update(const SweepPlan<T>& p, std::size_t i0, std::size_t len, const T* res, double* g)
+    {
+        constexpr std::size_t CB = 4;
+        const std::size_t vec_rows = len / W * W;
+        auto columns = [&](std::size_t j, auto ncol) {
+            constexpr std::size_t C = decltype(ncol)::value;
+            const T* xc[C];
+            double total[C] = {};
+            for (std::size_t q = 0; q < C; ++q) xc[q] = p.x + (j + q) * p.ldx + i0;
+            for (std::size_t t0 = 0; t0 < vec_rows; t0 += flush * W) {
+                const std::size_t t1 = min(vec_rows, t0 + flush * W);
+                vec acc[C];
+                for (std::size_t q = 0; q < C; ++q) acc[q] = S::zero();
+                for (std::size_t t = t0; t < t1; t += W) {
+                    const vec rv = S::load(res + t);
+                    for (std::size_t q = 0; q < C; ++q) acc[q] = S::fmadd(S::load(xc[q] + t), rv, acc[q]);
+                }
+                for (std::size_t q = 0; q < C; ++q) total[q] += static_cast<double>(S::sum(acc[q]));
+            }
+            for (std::size_t t = vec_rows; t < len; ++t)
+                for (std::size_t q = 0; q < C; ++q)
+                    total[q] += static_cast<double>(xc[q][t]) * static_cast<double>(res[t]);
+            for (std::size_t q = 0; q < C; ++q) g[j + q] += total[q];
+        };
+        std::size_t j = 0;
+        for (; j + CB <= p.n; j += CB) columns(j, std::integral_constant<std::size_t, CB>{});
+        for (; j < p.n; ++j) columns(j, std::integral_constant<std::size_t, 1>{});
+    }
+
+    static void col_chunk_sweep(const SweepPlan<T>& p, std::size_t i0, std::size_t i1, double* slot, T* res)
+    {
+        const detail::SlotLayout& L = p.slot;
+        const std::size_t len = i1 - i0;
+        for (std::size_t c = 0; c < p.k; ++c) {
+            col_residuals(p, c, i0, len, res);
+            double* s = slot + L.s_offset() + c * max_lanes;
+            double* e = slot + L.e_offset();
+            for (std::size_t t = 0; t < len; ++t) {
+                const double rt = res[t];
+                s[t % max_lanes] += rt;
+                e[t % max_lanes] += rt * rt;
+            }
+            col_update(p, i0, len, res, slot + L.g_offset() + c * p.n_pad);
+        }
+    }
+
+    // ---- drivers ----------------------------------------------------------------------------
+
+    static void sweep(const SweepPlan<T>& p)
+    {
+        const std::size_t stride = p.slot.stride();
+        auto chunk = [&](std::size_t q, int tid) {
+            double* slot = p.slots + q * stride;
+            for (std::size_t t = 0; t < stride; ++t) slot[t] = 0.0;
+            const std::size_t i0 = q * p.chunk_rows;
+            const std::size_t i1 = min(p.m, i0 + p.chunk_rows);
+            if (p.layout == Layout::row_major)
+                row_chunk_sweep(p, i0, i1, slot);
+            else
+                col_chunk_sweep(p, i0, i1, slot, p.scratch + static_cast<std::size_t>(tid) * p.chunk_rows);
+        };
+        const auto chunks = static_cast<long long>(p.chunks);
+        if (p.threads <= 1) {
+            for (long long q = 0; q < chunks; ++q) chunk(static_cast<std::size_t>(q), 0);
+            return;
+        }
+#pragma omp parallel for schedule(static) num_threads(p.threads)
+        for (long long q = 0; q < chunks; ++q) chunk(static_cast<std::size_t>(q), omp_get_thread_num());
+    }
+
+    // Rows [i0, i1): predictions into p.out (if set); returns false if any is not finite.
+    static bool predict_chunk(const PredictPlan<T>& p, std::size_t i0, std::size_t i1)
+    {
+        vec probe = S::zero();  // stays 0 unless a prediction is Inf or NaN (Inf*0 = NaN)
+        T probe_tail = T(0);
+        auto emit = [&](std::size_t row, std::size_t c, T v) {
+            if (p.out) p.out[row * p.out_row + c * p.out_col] = v;
+        };
+        for (std::size_t c = 0; c < p.k; ++c) {
+            const T* wc = p.w + c * p.n_pad;
+            const vec bc = S::broadcast(p.b[c]);
+            if (p.layout == Layout::row_major) {
+                const RowTail tail(p.m, p.n, p.ldx);
+                for (std::size_t i = i0; i < i1; i += W) {
+                    const std::size_t nr = min(W, i1 - i);
+                    const vec pred = (nr == W ? row_block_dots<true>(p.x, p.ldx, i, W, wc, tail)
+                                              : row_block_dots<false>(p.x, p.ldx, i, nr, wc, tail)) +
+                                     bc;
+                    probe = probe + pred * S::zero();
+                    alignas(64) T out[W];
+                    S::store(out, pred);
+                    for (std::size_t r = 0; r < nr; ++r) emit(i + r, c, out[r]);
+                }
+            } else {
+                std::size_t i = i0;
+                for (; i + W <= i1; i += W) {
+                    vec acc = S::zero();
+                    for (std::size_t j = 0; j < p.n; ++j)
+                        acc = S::fmadd(S::load(p.x + i + j * p.ldx), S::broadcast(wc[j]), acc);
+                    const vec pred = acc + bc;
+                    probe = probe + pred * S::zero();
+                    alignas(64) T out[W];
+                    S::store(out, pred);
+                    for (std::size_t r = 0; r < W; ++r) emit(i + r, c, out[r]);
+                }
+                for (; i < i1; ++i) {
+                    T dot = T(0);
+                    for (std::size_t j = 0; j < p.n; ++j) dot = dot + p.x[i + j * p.ldx] * wc[j];
+                    const T pred = dot + p.b[c];
+                    probe_tail += pred * T(0);
+                    emit(i, c, pred);
+                }
+            }
+        }
+        const T total = S::sum(probe) + probe_tail;
+        return total == T(0);
+    }
+
+    static bool predict(const PredictPlan<T>& p)
+    {
+        const auto chunks = static_cast<long long>(p.chunks);
+        bool finite = true;
+        auto chunk = [&](long long q) {
+            const std::size_t i0 = static_cast<std::size_t>(q) * p.chunk_rows;
+            return predict_chunk(p, i0, min(p.m, i0 + p.chunk_rows));
+        };
+        if (p.threads <= 1) {
+            for (long long q = 0; q < chunks; ++q) finite = chunk(q) && finite;
+            return finite;
+        }
+#pragma omp parallel for schedule(static) num_threads(p.threads) reduction(&& : finite)
+        for (long long q = 0; q < chunks; ++q) finite = chunk(q) && finite;
+        return finite;
+    }
+};
+
+// The table entry of one ISA: instantiates the kernels for float and double.
+template <class Arch> constexpr detail::KernelTable make_table(Isa isa)
+{
+    return {isa, &Kernels<Simd<float, Arch>>::sweep, &Kernels<Simd<double, Arch>>::sweep,
+            &Kernels<Simd<float, Arch>>::predict, &Kernels<Simd<double, Arch>>::predict};
+}
+
+}  // namespace linsweep::kernels
