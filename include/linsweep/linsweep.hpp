@@ -1,0 +1,6 @@
+// linsweep: linear regression by gradient descent, reading X once per iteration.
+// The whole C++ API: matrix views, ISA control and kernels (core.hpp), solvers (solver.hpp).
+#pragma once
+
+#include "linsweep/core.hpp"
+#include "linsweep/solver.hpp"
