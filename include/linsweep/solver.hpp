@@ -31,45 +31,63 @@ const char* stop_reason_name(StopReason r) noexcept;
 
 // What the callback sees after each iteration.
 struct IterationInfo {
-    std::size_t iteration;  // 1-based count of iterations done
+    std::size_t iteration;  // 1-based count of iterations done in this fit() or step() call
     double loss;            // J = (1/m) sum (y - yhat)^2 at the iterate before the step (+ L2 term)
-    double gradient_norm;   // ||(dW, db)||_2 at that iterate
+    double gradient_norm;   // ||(dW, db)||_2 at that iterate (of the standardized problem if standardize)
 };
 
+// Every option is checked when fit() or step() starts: a bad one throws Error(bad_option).
 struct FitOptions {
     Solver solver = Solver::gd;
-    double learning_rate = 0;  // 0: automatic, 1/L with L = (2/m) lambda_max([X 1]^T [X 1]) (+ 2*l2)
-    std::size_t max_iterations = 1000;
-    double tol = 1e-6;         // stop when ||grad|| <= tol * ||grad at start||; 0: run max_iterations
+    // gd and nesterov: the step. 0: automatic, 1/L with L = (2/m) lambda_max(A^T A) (+ 2*l2),
+    // A = [X 1] (X alone without intercept, standardized columns with standardize), estimated
+    // by power iteration with gram_sweep. Negative or non-finite: bad_option. cg ignores it.
+    double learning_rate = 0;
+    std::size_t max_iterations = 1000;  // iterations of fit() (each one sweep over X); 0: bad_option
+    double tol = 1e-6;  // stop when ||grad|| <= tol * ||grad at start||; 0: run max_iterations
     bool fit_intercept = true;
-    double l2 = 0;             // ridge penalty l2*||W||^2 added to J (never on the intercept)
-    bool standardize = false;  // centre/scale features implicitly (X is not copied); results in original units
-    int threads = 0;           // 0: OpenMP's default
-    std::optional<Isa> isa;    // force an ISA for this model's calls (process-wide, see force_isa)
+    // Ridge penalty l2*||W||^2 added to J, on the weights in original units (never on the
+    // intercept), so standardize does not change the solution.
+    double l2 = 0;
+    // Centre and scale the features implicitly (X is not copied): the solver works on
+    // Z = (X - mu)/sigma and returns weights in original units. Without intercept it only scales
+    // (by the root mean square), since centring would add an intercept. A column with no spread
+    // (constant with intercept, all zero without) gets weight 0: with intercept its constant is
+    // absorbed by the intercept (FitResult::constant_columns counts them).
+    bool standardize = false;
+    int threads = 0;  // 0: OpenMP's default; < 0: bad_option
+    // Force an ISA when fit()/step() start. This calls force_isa(), which is PROCESS-WIDE: every
+    // model and kernel call in the process uses it from then on.
+    std::optional<Isa> isa;
     bool record_history = false;  // keep the loss of every iteration
     // Called after each iteration; return false to stop (StopReason::callback). A callback that
     // throws stops training with Error(callback_failed) and leaves the model unchanged.
     std::function<bool(const IterationInfo&)> callback;
 };
 
-template <class T>
-struct FitResult {
+template <class T> struct FitResult {
     std::vector<T> weights;    // n x k, row-major (weights[j*k + c])
     std::vector<T> intercept;  // k values (zeros when fit_intercept is false)
     std::size_t iterations = 0;
     StopReason stop_reason = StopReason::max_iterations;
-    double loss = 0;                  // J at the returned weights' last sweep
-    std::vector<double> loss_history;  // one per iteration when record_history
-    double step = 0;                   // learning rate used (the automatic one if not given)
-    double stable_learning_rate = 0;   // 2/L when known (reported on divergence)
+    // J at the returned weights (known from the last sweep; cg tracks it exactly from its
+    // scalars). On divergence: of the last iterate whose loss was finite and not exploding.
+    double loss = 0;
+    double gradient_norm = 0;          // at the returned weights (standardized problem if standardize)
+    std::vector<double> loss_history;  // when record_history: J before each iteration of this call
+    double step = 0;                   // learning rate used by gd/nesterov (the automatic one if not given)
+    double stable_learning_rate = 0;   // 2/L when L is known (automatic step, or after divergence)
+    std::size_t passes = 0;            // passes over X made by this call (setup and iterations)
+    std::size_t constant_columns = 0;  // standardize: columns with no spread (weight 0)
     Isa isa = Isa::portable;
-    int threads = 1;
+    int threads = 1;  // threads allowed to the sweeps
 };
 
 // A model that owns its workspace: after construction (or the first fit of a given shape) fit,
-// step and predict allocate nothing per iteration.
-template <class T>
-class Regressor {
+// step and predict allocate nothing per iteration, and step() allocates nothing at all.
+// result() describes the last fit() or step() call (iterations, history, stop reason); the
+// weights carry over. Every call either succeeds or throws Error and leaves the model as it was.
+template <class T> class Regressor {
 public:
     explicit Regressor(FitOptions options = {});
     ~Regressor();
@@ -79,13 +97,19 @@ public:
     // Pre-size the workspace for an m x n problem with k outputs.
     void reserve(std::size_t m, std::size_t n, std::size_t k);
 
-    // Train from W = 0, b = 0, or from the given start (W0: n x k, b0: k values or nullptr).
+    // Train from W = 0, b = 0, or from the given start (W0: n x k, b0: k values or nullptr;
+    // b0 is ignored without intercept). Setup (statistics, first sweep, automatic step) happens
+    // here; the iterations then allocate nothing.
     const FitResult<T>& fit(MatrixView<const T> X, MatrixView<const T> Y);
     const FitResult<T>& fit(MatrixView<const T> X, MatrixView<const T> Y, MatrixView<const T> W0,
                             const T* b0);
-    // `iterations` more iterations from the current weights (warm start; no allocation).
+    // `iterations` more iterations from the current weights (warm start; no allocation). With
+    // the same views as the previous call it continues exactly where that call stopped (the
+    // data must not have changed); with other views (or before any fit) it restarts the solver
+    // from the current weights (gradient, momentum and cg directions are recomputed). Stops
+    // early when converged relative to the gradient at the start of the fit (tol > 0).
     const FitResult<T>& step(MatrixView<const T> X, MatrixView<const T> Y, std::size_t iterations = 1);
-    // Yhat = X*W + b with the current weights.
+    // Yhat = X*W + b with the current weights. Throws bad_option before any fit.
     void predict(MatrixView<const T> X, MatrixView<T> Yhat);
 
     const FitResult<T>& result() const noexcept;

@@ -1,0 +1,173 @@
+/* linsweep C API (C99): linear regression by gradient descent, reading X once per iteration.
+ *
+ * Every function returns a linsweep_status (LINSWEEP_OK = 0); on failure the caller's outputs
+ * are unchanged and linsweep_last_error() gives the calling thread's message. No exception or
+ * abort crosses this boundary. The status numbers are those of linsweep::Status in C++.
+ *
+ * A model is not thread-safe: use one per thread (the kernels themselves use OpenMP threads). */
+#ifndef LINSWEEP_H
+#define LINSWEEP_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum linsweep_status {
+    LINSWEEP_OK = 0,
+    LINSWEEP_E_NULL_POINTER = 1,          /* a required pointer is null */
+    LINSWEEP_E_BAD_SHAPE = 2,             /* zero or mismatched sizes */
+    LINSWEEP_E_BAD_LEADING_DIMENSION = 3, /* ld smaller than the row (or column) length */
+    LINSWEEP_E_BAD_OPTION = 4,            /* learning rate < 0 or non-finite, tol < 0, ... */
+    LINSWEEP_E_UNSUPPORTED_ISA = 5,       /* forced ISA not available on this machine */
+    LINSWEEP_E_NON_FINITE_DATA = 6,       /* NaN or Inf in X, Y or the start point */
+    LINSWEEP_E_DIVERGED = 7,              /* (reserved: divergence is a stop reason, not an error) */
+    LINSWEEP_E_CALLBACK_FAILED = 8,
+    LINSWEEP_E_OUT_OF_MEMORY = 9,
+    LINSWEEP_E_INTERNAL = 10
+} linsweep_status;
+
+typedef enum linsweep_layout { LINSWEEP_ROW_MAJOR = 0, LINSWEEP_COL_MAJOR = 1 } linsweep_layout;
+typedef enum linsweep_solver { LINSWEEP_GD = 0, LINSWEEP_NESTEROV = 1, LINSWEEP_CG = 2 } linsweep_solver;
+typedef enum linsweep_stop_reason {
+    LINSWEEP_CONVERGED = 0,
+    LINSWEEP_MAX_ITERATIONS = 1,
+    LINSWEEP_DIVERGED = 2,
+    LINSWEEP_STOPPED_BY_CALLBACK = 3
+} linsweep_stop_reason;
+/* LINSWEEP_ISA_AUTO leaves the choice alone; any other value forces that ISA PROCESS-WIDE. */
+typedef enum linsweep_isa {
+    LINSWEEP_ISA_AUTO = -1,
+    LINSWEEP_ISA_PORTABLE = 0,
+    LINSWEEP_ISA_AVX2 = 1,
+    LINSWEEP_ISA_AVX512 = 2,
+    LINSWEEP_ISA_NEON = 3
+} linsweep_isa;
+
+/* Matrices: element (i, j) is data[i*ld + j] (row-major) or data[j*ld + i] (column-major);
+ * ld = 0 means packed. Inputs are never written. */
+typedef struct linsweep_const_matrix_f32 {
+    const float* data;
+    size_t rows, cols, ld;
+    linsweep_layout layout;
+} linsweep_const_matrix_f32;
+typedef struct linsweep_const_matrix_f64 {
+    const double* data;
+    size_t rows, cols, ld;
+    linsweep_layout layout;
+} linsweep_const_matrix_f64;
+typedef struct linsweep_matrix_f32 {
+    float* data;
+    size_t rows, cols, ld;
+    linsweep_layout layout;
+} linsweep_matrix_f32;
+typedef struct linsweep_matrix_f64 {
+    double* data;
+    size_t rows, cols, ld;
+    linsweep_layout layout;
+} linsweep_matrix_f64;
+
+/* What the callback sees after each iteration (values at the iterate before the step). */
+typedef struct linsweep_iteration {
+    size_t iteration;
+    double loss;
+    double gradient_norm;
+} linsweep_iteration;
+/* Return nonzero to go on, 0 to stop (stop reason LINSWEEP_STOPPED_BY_CALLBACK). */
+typedef int (*linsweep_callback)(const linsweep_iteration* info, void* user_data);
+
+/* Options; see linsweep_options_default() and the C++ FitOptions for their meaning. */
+typedef struct linsweep_options {
+    linsweep_solver solver;     /* LINSWEEP_GD */
+    double learning_rate;       /* 0: automatic 1/L */
+    size_t max_iterations;      /* 1000 */
+    double tol;                 /* 1e-6; 0: run max_iterations */
+    int fit_intercept;          /* 1 */
+    double l2;                  /* 0 */
+    int standardize;            /* 0 */
+    int threads;                /* 0: OpenMP's default */
+    linsweep_isa isa;           /* LINSWEEP_ISA_AUTO */
+    int record_history;         /* 0 */
+    linsweep_callback callback; /* NULL */
+    void* user_data;            /* passed to the callback */
+} linsweep_options;
+
+/* After a fit or step: the figures of that call (see the C++ FitResult). */
+typedef struct linsweep_result {
+    size_t n, k; /* shape of the weights */
+    size_t iterations;
+    linsweep_stop_reason stop_reason;
+    double loss;
+    double gradient_norm;
+    double step;
+    double stable_learning_rate; /* 2/L when known, else 0 */
+    size_t passes;               /* passes over X made by the call */
+    size_t history_length;
+    linsweep_isa isa;
+    int threads;
+} linsweep_result;
+
+typedef struct linsweep_model linsweep_model;
+
+void linsweep_options_default(linsweep_options* options);
+
+/* options may be NULL (defaults). On success *model is a new model; on failure it is unchanged. */
+linsweep_status linsweep_model_create(const linsweep_options* options, linsweep_model** model);
+void linsweep_model_destroy(linsweep_model* model); /* NULL is fine */
+linsweep_status linsweep_model_set_options(linsweep_model* model, const linsweep_options* options);
+
+/* A model keeps a float and a double fit apart: the _f32 functions use the float one. */
+/* W0 (n x k) and b0 (k values) may be NULL: start from zero. */
+linsweep_status linsweep_fit_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
+                                 linsweep_const_matrix_f32 Y, const linsweep_const_matrix_f32* W0,
+                                 const float* b0);
+linsweep_status linsweep_fit_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
+                                 linsweep_const_matrix_f64 Y, const linsweep_const_matrix_f64* W0,
+                                 const double* b0);
+/* `iterations` more iterations from the current weights (no allocation). */
+linsweep_status linsweep_step_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
+                                  linsweep_const_matrix_f32 Y, size_t iterations);
+linsweep_status linsweep_step_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
+                                  linsweep_const_matrix_f64 Y, size_t iterations);
+/* Yhat (m x k) = X W + b with the fitted weights. */
+linsweep_status linsweep_predict_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
+                                     linsweep_matrix_f32 Yhat);
+linsweep_status linsweep_predict_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
+                                     linsweep_matrix_f64 Yhat);
+
+/* The fitted weights (n x k into W) and intercepts (k values into b; b may be NULL). */
+linsweep_status linsweep_weights_f32(const linsweep_model* model, linsweep_matrix_f32 W, float* b);
+linsweep_status linsweep_weights_f64(const linsweep_model* model, linsweep_matrix_f64 W, double* b);
+linsweep_status linsweep_result_f32(const linsweep_model* model, linsweep_result* result);
+linsweep_status linsweep_result_f64(const linsweep_model* model, linsweep_result* result);
+/* Copies min(capacity, history length) losses; *count (may be NULL) gets the history length. */
+linsweep_status linsweep_loss_history_f32(const linsweep_model* model, double* out, size_t capacity,
+                                          size_t* count);
+linsweep_status linsweep_loss_history_f64(const linsweep_model* model, double* out, size_t capacity,
+                                          size_t* count);
+
+/* The one-sweep kernel with the model's workspace and thread option, R = Y - X W - b:
+ * G = X^T R (n x k), s = 1^T R (k values, may be NULL), *loss_sum = sum R^2 (may be NULL).
+ * b may be NULL (zero intercept). */
+linsweep_status linsweep_sweep_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
+                                   linsweep_const_matrix_f32 Y, linsweep_const_matrix_f32 W, const float* b,
+                                   linsweep_matrix_f32 G, float* s, double* loss_sum);
+linsweep_status linsweep_sweep_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
+                                   linsweep_const_matrix_f64 Y, linsweep_const_matrix_f64 W, const double* b,
+                                   linsweep_matrix_f64 G, double* s, double* loss_sum);
+
+/* The calling thread's last error message ("" if none); valid until its next failing call. */
+const char* linsweep_last_error(void);
+const char* linsweep_status_name(linsweep_status status);
+const char* linsweep_stop_reason_name(linsweep_stop_reason reason);
+/* The ISA the kernels use now (LINSWEEP_ISA_AUTO if the selection failed, see last_error). */
+linsweep_isa linsweep_active_isa(void);
+const char* linsweep_isa_name(linsweep_isa isa);
+const char* linsweep_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LINSWEEP_H */
