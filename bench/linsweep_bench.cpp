@@ -5,6 +5,7 @@
 //
 // Options of our own (before Google Benchmark's):
 //   --ls_shapes=full|quick      the shapes, or the small ones (development, smoke test)
+//   --ls_shape=MxN[xK]          one shape of your own instead (e.g. small enough for callgrind)
 //   --ls_variants=a,b,...       only variants whose name starts with one of these
 //   --ls_threads=1,2,...        thread counts (default 1..number of processors; env
 //                               LINSWEEP_BENCH_THREADS works too)
@@ -209,6 +210,7 @@ template <class T> void run_step(benchmark::State& state, const Problem<T>& p)
 
 struct Config {
     bool quick = false, strict = false;
+    std::vector<Shape> custom;          // --ls_shape
     std::vector<std::string> variants;  // name prefixes; empty = all
     std::vector<int> threads;
 };
@@ -304,6 +306,18 @@ void register_problem(const Config& c, const Shape& s, const BlasInfo& openblas,
 #endif
 }
 
+Shape parse_shape(const std::string& text)
+{
+    unsigned long long m = 0, n = 0, k = 1;
+    char extra = 0;
+    const int got = std::sscanf(text.c_str(), "%llux%llux%llu%c", &m, &n, &k, &extra);
+    if ((got != 2 && got != 3) || m == 0 || n == 0 || k == 0) {
+        std::fprintf(stderr, "linsweep_bench: bad shape '%s' (expected MxN or MxNxK)\n", text.c_str());
+        std::exit(2);
+    }
+    return {std::size_t(m), std::size_t(n), std::size_t(k), false};
+}
+
 Config parse_own_flags(int& argc, char** argv)
 {
     Config c;
@@ -322,6 +336,8 @@ Config parse_own_flags(int& argc, char** argv)
             c.threads = parse_threads(value("--ls_threads="));
         else if (arg == "--ls_strict")
             c.strict = true;
+        else if (arg.rfind("--ls_shape=", 0) == 0)
+            c.custom.push_back(parse_shape(value("--ls_shape=")));
         else if (arg.rfind("--ls_", 0) == 0) {
             std::fprintf(stderr, "linsweep_bench: unknown option %s\n", argv[i]);
             std::exit(2);
@@ -388,7 +404,8 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "BLIS: %s, arch %s, version %s%s%s\n", blis.library.c_str(), blis.core.c_str(),
                      blis.version.c_str(), blis.problem.empty() ? "" : "; PROBLEM: ", blis.problem.c_str());
 
-    for (const Shape& s : config.quick ? quick_shapes : full_shapes) {
+    const auto& shapes = !config.custom.empty() ? config.custom : config.quick ? quick_shapes : full_shapes;
+    for (const Shape& s : shapes) {
         register_problem<float>(config, s, openblas, blis);
         register_problem<double>(config, s, openblas, blis);
     }
