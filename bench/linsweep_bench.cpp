@@ -9,6 +9,8 @@
 //   --ls_variants=a,b,...       only variants whose name starts with one of these
 //   --ls_threads=1,2,...        thread counts (default 1..number of processors; env
 //                               LINSWEEP_BENCH_THREADS works too)
+//   --ls_iterations=N           exactly N timed iterations per run (for callgrind: instructions
+//                               per element = Ir / ((N + 1) * m * n), the +1 being the check)
 //   --ls_strict                 exit non-zero if any variant disagrees with the reference
 #include <benchmark/benchmark.h>
 #include <omp.h>
@@ -211,6 +213,7 @@ template <class T> void run_step(benchmark::State& state, const Problem<T>& p)
 struct Config {
     bool quick = false, strict = false;
     std::vector<Shape> custom;          // --ls_shape
+    long long iterations = 0;           // --ls_iterations; 0: Google Benchmark's choice
     std::vector<std::string> variants;  // name prefixes; empty = all
     std::vector<int> threads;
 };
@@ -256,9 +259,10 @@ void add(const Config& c, const std::string& variant, const Shape& s, int thread
     std::ostringstream name;
     name << variant << '/' << dtype_name<T>() << '/' << s.m << 'x' << s.n << "/k:" << s.k
          << "/threads:" << threads;
-    benchmark::RegisterBenchmark(name.str().c_str(), [s, body](benchmark::State& state) {
-        body(state, problem<T>(s));
-    })->UseRealTime();
+    auto* b = benchmark::RegisterBenchmark(
+        name.str().c_str(), [s, body](benchmark::State& state) { body(state, problem<T>(s)); });
+    b->UseRealTime();
+    if (c.iterations > 0) b->Iterations(c.iterations);
 }
 
 // A gradient variant made by `factory` (nullptr: not built in, not registered).
@@ -336,6 +340,8 @@ Config parse_own_flags(int& argc, char** argv)
             c.threads = parse_threads(value("--ls_threads="));
         else if (arg == "--ls_strict")
             c.strict = true;
+        else if (arg.rfind("--ls_iterations=", 0) == 0)
+            c.iterations = std::max(1LL, std::atoll(value("--ls_iterations=").c_str()));
         else if (arg.rfind("--ls_shape=", 0) == 0)
             c.custom.push_back(parse_shape(value("--ls_shape=")));
         else if (arg.rfind("--ls_", 0) == 0) {
