@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 
 #if defined(LINSWEEP_SIMD_XSIMD)
 #include <xsimd/xsimd.hpp>
@@ -20,6 +21,7 @@ template <class T> struct Simd<T, portable_arch> {
     using vec = T;
     using mask = bool;
     static constexpr std::size_t width = 1;
+    static constexpr std::size_t registers = 8;  // scalar accumulators worth keeping live
 
     static vec zero() { return T(0); }
     static vec broadcast(T v) { return v; }
@@ -31,6 +33,7 @@ template <class T> struct Simd<T, portable_arch> {
     static vec transpose_sum(const vec* rows) { return rows[0]; }
     static mask first_lanes(std::size_t count) { return count > 0; }
     static vec select(mask m, vec v) { return m ? v : T(0); }
+    static void widen(vec v, double* parts) { parts[0] = v; }
 };
 
 #if defined(LINSWEEP_SIMD_XSIMD)
@@ -39,6 +42,9 @@ template <class T, class Arch> struct Simd {
     using vec = xsimd::batch<T, Arch>;
     using mask = xsimd::batch_bool<T, Arch>;
     static constexpr std::size_t width = vec::size;
+    // Vector registers of the ISA (AVX2: 16; AVX-512 and aarch64 NEON: 32).
+    static constexpr std::size_t registers =
+        std::is_base_of<xsimd::avx2, Arch>::value && !std::is_base_of<xsimd::avx512f, Arch>::value ? 16 : 32;
 
     static vec zero() { return vec(T(0)); }
     static vec broadcast(T v) { return vec(v); }
@@ -54,9 +60,47 @@ template <class T, class Arch> struct Simd {
         return vec::load_aligned(iota) < vec(T(count));
     }
     static vec select(mask m, vec v) { return xsimd::select(m, v, zero()); }
+    // The lanes of v as double vectors: parts[0] holds the low half (float) or all (double).
+    static void widen(vec v, xsimd::batch<double, Arch>* parts)
+    {
+        if constexpr (sizeof(T) == 8) {
+            parts[0] = v;
+        } else {
+            widen_float(v, parts, Arch{});
+        }
+    }
 
 private:
-    template <class A> static vec fused(vec a, vec b, vec c, A) { return xsimd::fma(a, b, c); }
+    // xsimd 8.1.0 has no float -> double widening of a whole register; one instruction pair per ISA.
+#if defined(__AVX512F__)
+    static void widen_float(vec v, xsimd::batch<double, Arch>* parts, xsimd::avx512bw)
+    {
+        const __m512 f = v;
+        parts[0] = _mm512_cvtps_pd(_mm512_castps512_ps256(f));
+        parts[1] = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(f), 1)));
+    }
+#endif
+#if defined(__AVX2__)
+    static void widen_float(vec v, xsimd::batch<double, Arch>* parts, xsimd::fma3<xsimd::avx2>)
+    {
+        const __m256 f = v;
+        parts[0] = _mm256_cvtps_pd(_mm256_castps256_ps128(f));
+        parts[1] = _mm256_cvtps_pd(_mm256_extractf128_ps(f, 1));
+    }
+#endif
+#if defined(__aarch64__)
+    static void widen_float(vec v, xsimd::batch<double, Arch>* parts, xsimd::neon64)
+    {
+        const float32x4_t f = v;
+        parts[0] = vcvt_f64_f32(vget_low_f32(f));
+        parts[1] = vcvt_high_f64_f32(f);
+    }
+#endif
+
+    template <class A> static vec fused(vec a, vec b, vec c, A)
+    {
+        return xsimd::fma(a, b, c);
+    }
 #if defined(__AVX512F__)
     // xsimd 8.1.0 spells fma as a multiply and an add on AVX-512; with contraction off (our
     // policy) that would round twice, so call the instruction.
@@ -71,13 +115,35 @@ private:
 };
 #endif
 
-// Elementwise dst[l] += double(v[l]) for the `width` lanes of v: float partial sums are widened
-// before they join the long accumulations.
+// Simd over double of the same ISA, and how many of its vectors one vector of T widens to.
+template <class S> struct Wide;
+template <class T, class Arch> struct Wide<Simd<T, Arch>> {
+    using type = Simd<double, Arch>;
+    static constexpr std::size_t parts = sizeof(double) / sizeof(T);
+};
+
+// dst[l] += double(v[l]) for the lanes of v: float partial sums are widened before they join the
+// long accumulations.
 template <class S> inline void add_widened(double* dst, typename S::vec v)
 {
-    alignas(64) typename S::value_type lanes[S::width];
-    S::store(lanes, v);
-    for (std::size_t l = 0; l < S::width; ++l) dst[l] += static_cast<double>(lanes[l]);
+    using D = typename Wide<S>::type;
+    typename D::vec parts[Wide<S>::parts];
+    S::widen(v, parts);
+    for (std::size_t h = 0; h < Wide<S>::parts; ++h)
+        D::store(dst + h * D::width, D::load(dst + h * D::width) + parts[h]);
+}
+
+// s[l] += double(r[l]) and e[l] += double(r[l])^2 for the lanes of r.
+template <class S> inline void add_sum_and_squares(double* s, double* e, typename S::vec r)
+{
+    using D = typename Wide<S>::type;
+    typename D::vec parts[Wide<S>::parts];
+    S::widen(r, parts);
+    for (std::size_t h = 0; h < Wide<S>::parts; ++h) {
+        const std::size_t o = h * D::width;
+        D::store(s + o, D::load(s + o) + parts[h]);
+        D::store(e + o, D::fmadd(parts[h], parts[h], D::load(e + o)));
+    }
 }
 
 }  // namespace linsweep::kernels

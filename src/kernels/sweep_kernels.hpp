@@ -12,13 +12,32 @@
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 #include <omp.h>
 
 #include "plan.hpp"
 #include "simd.hpp"
 
+// The per-block steps are small and called in the hot loop: inline them so the block loop keeps
+// its invariants in registers.
+#define LINSWEEP_KERNEL_INLINE __attribute__((always_inline)) inline
+// Chunk-level kernels inline everything they call (lambdas and xsimd helpers included): GCC's
+// inliner otherwise gives up on the unrolled blocks and leaves calls in the inner loops.
+#define LINSWEEP_KERNEL_FLATTEN __attribute__((flatten))
+
 namespace linsweep::kernels {
+
+// f(integral_constant<I>) for I = 0 .. N-1, unrolled at compile time.
+template <class F, std::size_t... I>
+LINSWEEP_KERNEL_INLINE void static_for_impl(F&& f, std::index_sequence<I...>)
+{
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+}
+template <std::size_t N, class F> LINSWEEP_KERNEL_INLINE void static_for(F&& f)
+{
+    static_for_impl(f, std::make_index_sequence<N>{});
+}
 
 using detail::max_lanes;
 using detail::PredictPlan;
@@ -29,13 +48,33 @@ template <class S> struct Kernels {
     using vec = typename S::vec;
     using mask = typename S::mask;
     static constexpr std::size_t W = S::width;
+    // Rows per row-major block: one accumulator per row, half the vector registers, so the
+    // per-block work (transpose-sums, residuals, bookkeeping) is spread over many rows.
+    static constexpr std::size_t B = W > S::registers / 2 ? W : S::registers / 2;
+    static constexpr std::size_t U = B / W;  // vectors of residuals per block
     // Column-major pass 2 reduces its vector accumulators to double every `flush` vectors, so
     // the depth of any sum done in T stays small.
     static constexpr std::size_t flush = 16;
+    // Software prefetch distance, in blocks of rows: the hardware prefetcher alone leaves about a
+    // fifth of the bandwidth unused on the block's interleaved row streams.
+    static constexpr std::size_t prefetch_blocks = 2;
 
     // No std:: algorithm templates in this file: an instantiation compiled with one ISA's flags
     // could be picked by the linker for code running on a CPU without that ISA.
     static std::size_t min(std::size_t a, std::size_t b) { return a < b ? a : b; }
+
+    // Independent partial sums in reductions over rows or columns: enough to cover the FMA
+    // latency, and a shallower summation.
+    static constexpr std::size_t chains = B < 4 ? B : 4;
+    static vec sum_chains(const vec* acc)
+    {
+        if constexpr (chains == 4)
+            return (acc[0] + acc[1]) + (acc[2] + acc[3]);
+        else if constexpr (chains == 2)
+            return acc[0] + acc[1];
+        else
+            return acc[0];
+    }
 
     // How the last, partial vector of a row (n % W elements) is read.
     struct RowTail {
@@ -55,7 +94,9 @@ template <class S> struct Kernels {
             const std::size_t gap_rows = (extra + ldx - 1) / ldx;
             overread_rows = m > gap_rows ? m - gap_rows : 0;
         }
-        vec load(const T* p, bool overread_ok) const
+        // The partial vector at p: whole-vector load, extra lanes zeroed (row < overread_rows), or
+        // a copy of just its elements (any row).
+        LINSWEEP_KERNEL_INLINE vec load(const T* p, bool overread_ok) const
         {
             if (overread_ok) return S::select(keep, S::load(p));
             alignas(64) T buf[W] = {};
@@ -64,94 +105,111 @@ template <class S> struct Kernels {
         }
     };
 
+    // One prefetch per cache line of [p, p + count) (a block of rows a few blocks ahead).
+    LINSWEEP_KERNEL_INLINE static void prefetch_block(const T* p, std::size_t count)
+    {
+        const auto* bytes = reinterpret_cast<const char*>(p);
+        for (std::size_t b = 0; b < count * sizeof(T); b += 64) __builtin_prefetch(bytes + b);
+    }
+
     // ---- row-major --------------------------------------------------------------------------
 
-    // Dot products of rows [i, i+nr) with packed weights w; lane r holds row i+r (lanes >= nr: 0).
+    // Dot products of the block's rows (xi: its first row; nr rows, all B when Full) with packed
+    // weights w; lane l of dots[u] holds row u*W + l (rows >= nr: 0). Rows are unrolled at compile
+    // time so the B accumulators stay in registers.
     template <bool Full>
-    static vec row_block_dots(const T* x, std::size_t ldx, std::size_t i, std::size_t nr, const T* w,
-                              const RowTail& tail)
+    LINSWEEP_KERNEL_INLINE static void row_block_dots(const T* xi, std::size_t ldx, std::size_t nr,
+                                                      const T* w, const RowTail& tail, bool overread_ok,
+                                                      vec* dots)
     {
-        const std::size_t rows = Full ? W : nr;
-        vec acc[W];
-        for (std::size_t r = 0; r < W; ++r) acc[r] = S::zero();
-        const T* xi = x + i * ldx;
+        vec acc[B];
+        static_for<B>([&](auto r) { acc[r] = S::zero(); });
         for (std::size_t j = 0; j < tail.full; ++j) {
             const vec wj = S::load(w + j * W);
-            for (std::size_t r = 0; r < rows; ++r)
-                acc[r] = S::fmadd(S::load(xi + r * ldx + j * W), wj, acc[r]);
+            static_for<B>([&](auto r) {
+                if (Full || r < nr) acc[r] = S::fmadd(S::load(xi + r * ldx + j * W), wj, acc[r]);
+            });
         }
         if (tail.count) {
             const std::size_t j0 = tail.full * W;
             const vec wt = S::load(w + j0);
-            const bool overread_ok = i + rows <= tail.overread_rows;
-            for (std::size_t r = 0; r < rows; ++r)
-                acc[r] = S::fmadd(tail.load(xi + r * ldx + j0, overread_ok), wt, acc[r]);
+            static_for<B>([&](auto r) {
+                if (Full || r < nr) acc[r] = S::fmadd(tail.load(xi + r * ldx + j0, overread_ok), wt, acc[r]);
+            });
         }
-        return S::transpose_sum(acc);
+        static_for<U>([&](auto u) { dots[u] = S::transpose_sum(acc + u * W); });
     }
 
-    // G[j] += sum_r res[r] * x[i+r][j] over the block, summed in T over its rows, then widened.
-    template <bool Full>
-    static void row_block_update(const T* x, std::size_t ldx, std::size_t i, std::size_t nr, const T* res,
-                                 double* g, const RowTail& tail)
+    // g[j0 .. j0+W) += sum_r res[r] * x[r][j0 ..] over the block's rows, summed in T in `chains`
+    // interleaved partial sums (the FMAs do not wait on each other), then widened.
+    template <bool Full, bool Tail>
+    LINSWEEP_KERNEL_INLINE static void row_block_update_vec(const T* xi, std::size_t ldx, std::size_t nr,
+                                                            const T* res, double* g, std::size_t j0,
+                                                            const RowTail& tail, bool overread_ok)
     {
-        const std::size_t rows = Full ? W : nr;
-        vec rb[W];
-        for (std::size_t r = 0; r < rows; ++r) rb[r] = S::broadcast(res[r]);
-        const T* xi = x + i * ldx;
-        for (std::size_t j = 0; j < tail.full; ++j) {
-            vec acc = S::zero();
-            for (std::size_t r = 0; r < rows; ++r) acc = S::fmadd(rb[r], S::load(xi + r * ldx + j * W), acc);
-            add_widened<S>(g + j * W, acc);
-        }
-        if (tail.count) {
-            const std::size_t j0 = tail.full * W;
-            const bool overread_ok = i + rows <= tail.overread_rows;
-            vec acc = S::zero();
-            for (std::size_t r = 0; r < rows; ++r)
-                acc = S::fmadd(rb[r], tail.load(xi + r * ldx + j0, overread_ok), acc);
-            add_widened<S>(g + j0, acc);
-        }
+        vec acc[chains];
+        static_for<chains>([&](auto q) { acc[q] = S::zero(); });
+        static_for<B>([&](auto r) {
+            if (Full || r < nr) {
+                const T* xr = xi + r * ldx + j0;
+                const vec x = Tail ? tail.load(xr, overread_ok) : S::load(xr);
+                acc[r % chains] = S::fmadd(S::broadcast(res[r]), x, acc[r % chains]);
+            }
+        });
+        add_widened<S>(g + j0, sum_chains(acc));
     }
 
+    // One block of rows: for each output, residuals, their sums, and the block's share of G.
     template <bool Full>
-    static void row_block_sweep(const SweepPlan<T>& p, const RowTail& tail, std::size_t i, std::size_t nr,
-                                double* slot)
+    LINSWEEP_KERNEL_INLINE static void row_block_sweep(const SweepPlan<T>& p, const RowTail& tail,
+                                                       std::size_t i, std::size_t nr, double* slot)
     {
-        alignas(64) T res[W];
         const detail::SlotLayout& L = p.slot;
+        const T* xi = p.x + i * p.ldx;
+        prefetch_block(xi + prefetch_blocks * B * p.ldx, B * p.ldx);
+        // Full blocks are always overread-safe (see row_chunk_sweep); the compiler drops the copy path.
+        const bool overread_ok = Full || i + nr <= tail.overread_rows;
         for (std::size_t c = 0; c < p.k; ++c) {
-            const T* wc = p.w + c * p.n_pad;
-            const vec dots = row_block_dots<Full>(p.x, p.ldx, i, nr, wc, tail);
-            alignas(64) T yb[W] = {};  // Y = 0 when p.y is null (Gram sweeps)
-            if (p.y != nullptr) {
-                const T* yc = p.y + c * p.y_col;
-                if (Full && p.y_row == 1) {
-                    S::store(yb, S::load(yc + i));
-                } else {
-                    for (std::size_t r = 0; r < nr; ++r) yb[r] = yc[(i + r) * p.y_row];
+            vec dots[U];
+            row_block_dots<Full>(xi, p.ldx, nr, p.w + c * p.n_pad, tail, overread_ok, dots);
+            alignas(64) T res[B];
+            const vec bc = S::broadcast(p.b[c]);
+            const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;  // null: Y = 0 (Gram sweeps)
+            static_for<U>([&](auto u) {
+                vec yv = S::zero();
+                if (yc != nullptr) {
+                    if (Full && p.y_row == 1) {
+                        yv = S::load(yc + i + u * W);
+                    } else {
+                        alignas(64) T yb[W] = {};
+                        for (std::size_t l = 0; l < W && u * W + l < nr; ++l)
+                            yb[l] = yc[(i + u * W + l) * p.y_row];
+                        yv = S::load(yb);
+                    }
                 }
-            }
-            S::store(res, S::load(yb) - dots - S::broadcast(p.b[c]));
-            if (!Full)
-                for (std::size_t r = nr; r < W; ++r) res[r] = T(0);
-            double* s = slot + L.s_offset() + c * max_lanes;
-            double* e = slot + L.e_offset();
-            for (std::size_t l = 0; l < W; ++l) {
-                const double rl = res[l];
-                s[l] += rl;
-                e[l] += rl * rl;
-            }
-            row_block_update<Full>(p.x, p.ldx, i, nr, res, slot + L.g_offset() + c * p.n_pad, tail);
+                vec rv = yv - dots[u] - bc;
+                if (!Full) rv = S::select(S::first_lanes(nr > u * W ? nr - u * W : 0), rv);
+                S::store(res + u * W, rv);
+                add_sum_and_squares<S>(slot + L.s_offset() + c * max_lanes, slot + L.e_offset(), rv);
+            });
+            double* g = slot + L.g_offset() + c * p.n_pad;
+            for (std::size_t j = 0; j < tail.full; ++j)
+                row_block_update_vec<Full, false>(xi, p.ldx, nr, res, g, j * W, tail, overread_ok);
+            if (tail.count)
+                row_block_update_vec<Full, true>(xi, p.ldx, nr, res, g, tail.full * W, tail, overread_ok);
         }
     }
 
-    static void row_chunk_sweep(const SweepPlan<T>& p, std::size_t i0, std::size_t i1, double* slot)
+    LINSWEEP_KERNEL_FLATTEN static void row_chunk_sweep(const SweepPlan<T>& p, std::size_t i0, std::size_t i1,
+                                                        double* slot)
     {
         const RowTail tail(p.m, p.n, p.ldx);
+        // Full blocks: B rows whose partial vectors may be loaded whole. The few last rows of X
+        // take the general path.
+        const std::size_t full_end = tail.count ? min(i1, tail.overread_rows) : i1;
         std::size_t i = i0;
-        for (; i + W <= i1; i += W) row_block_sweep<true>(p, tail, i, W, slot);
-        if (i < i1) row_block_sweep<false>(p, tail, i, i1 - i, slot);
+        for (; i + B <= full_end; i += B) row_block_sweep<true>(p, tail, i, B, slot);
+        for (; i < i1; i += B) row_block_sweep<false>(p, tail, i, min(B, i1 - i), slot);
     }
 
     // ---- column-major -----------------------------------------------------------------------
@@ -229,7 +287,8 @@ template <class S> struct Kernels {
         for (; j < p.n; ++j) columns(j, std::integral_constant<std::size_t, 1>{});
     }
 
-    static void col_chunk_sweep(const SweepPlan<T>& p, std::size_t i0, std::size_t i1, double* slot, T* res)
+    LINSWEEP_KERNEL_FLATTEN static void col_chunk_sweep(const SweepPlan<T>& p, std::size_t i0, std::size_t i1,
+                                                        double* slot, T* res)
     {
         const detail::SlotLayout& L = p.slot;
         const std::size_t len = i1 - i0;
@@ -237,10 +296,12 @@ template <class S> struct Kernels {
             col_residuals(p, c, i0, len, res);
             double* s = slot + L.s_offset() + c * max_lanes;
             double* e = slot + L.e_offset();
-            for (std::size_t t = 0; t < len; ++t) {
+            std::size_t t = 0;
+            for (; t + W <= len; t += W) add_sum_and_squares<S>(s, e, S::load(res + t));
+            for (; t < len; ++t) {
                 const double rt = res[t];
-                s[t % max_lanes] += rt;
-                e[t % max_lanes] += rt * rt;
+                s[0] += rt;
+                e[0] += rt * rt;
             }
             col_update(p, i0, len, res, slot + L.g_offset() + c * p.n_pad);
         }
@@ -271,7 +332,7 @@ template <class S> struct Kernels {
     }
 
     // Rows [i0, i1): predictions into p.out (if set); returns false if any is not finite.
-    static bool predict_chunk(const PredictPlan<T>& p, std::size_t i0, std::size_t i1)
+    LINSWEEP_KERNEL_FLATTEN static bool predict_chunk(const PredictPlan<T>& p, std::size_t i0, std::size_t i1)
     {
         vec probe = S::zero();  // stays 0 unless a prediction is Inf or NaN (Inf*0 = NaN)
         T probe_tail = T(0);
@@ -283,14 +344,21 @@ template <class S> struct Kernels {
             const vec bc = S::broadcast(p.b[c]);
             if (p.layout == Layout::row_major) {
                 const RowTail tail(p.m, p.n, p.ldx);
-                for (std::size_t i = i0; i < i1; i += W) {
-                    const std::size_t nr = min(W, i1 - i);
-                    const vec pred = (nr == W ? row_block_dots<true>(p.x, p.ldx, i, W, wc, tail)
-                                              : row_block_dots<false>(p.x, p.ldx, i, nr, wc, tail)) +
-                                     bc;
-                    probe = probe + pred * S::zero();
-                    alignas(64) T out[W];
-                    S::store(out, pred);
+                for (std::size_t i = i0; i < i1; i += B) {
+                    const std::size_t nr = min(B, i1 - i);
+                    const T* xi = p.x + i * p.ldx;
+                    const bool overread_ok = i + nr <= tail.overread_rows;
+                    vec dots[U];
+                    if (nr == B && overread_ok)
+                        row_block_dots<true>(xi, p.ldx, B, wc, tail, true, dots);
+                    else
+                        row_block_dots<false>(xi, p.ldx, nr, wc, tail, overread_ok, dots);
+                    alignas(64) T out[B];
+                    static_for<U>([&](auto u) {
+                        const vec pred = dots[u] + bc;
+                        probe = probe + pred * S::zero();
+                        S::store(out + u * W, pred);
+                    });
                     for (std::size_t r = 0; r < nr; ++r) emit(i + r, c, out[r]);
                 }
             } else {
