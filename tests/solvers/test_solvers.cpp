@@ -219,7 +219,9 @@ TEST(Float32, ReachesDoubleSolutionWithinConditioningTolerance)
     // for the accumulated rounding of the iteration.
     const double tolerance = 10 * kappa * std::numeric_limits<float>::epsilon();
     ASSERT_LT(tolerance, 1e-3) << "the problem is too ill-conditioned for a float test";
-    // Every ISA this machine runs: the float kernels differ per ISA.
+    // Every ISA this machine runs: the float kernels differ per ISA. The option forces the ISA
+    // process-wide, so the one in use before is restored at the end.
+    const Isa previous = active_isa();
     for (Isa isa : compiled_isas())
         for (Solver s : {Solver::cg, Solver::nesterov}) {
             if (!isa_supported(isa)) continue;
@@ -243,7 +245,7 @@ TEST(Float32, ReachesDoubleSolutionWithinConditioningTolerance)
             EXPECT_LE(std::sqrt(num / den), tolerance)
                 << solver_name(s) << " isa=" << isa_name(isa) << " kappa=" << kappa;
         }
-    reset_isa();
+    force_isa(previous);
 }
 
 TEST(Determinism, OneTwoThreeThreadsBitwiseIdentical)
