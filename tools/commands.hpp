@@ -1,0 +1,44 @@
+// The `linsweep` subcommands. Each returns the exit status or throws ToolError / linsweep::Error.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace linsweep::cli {
+
+struct FitArgs {
+    std::string data;                  // CSV with a header row
+    std::vector<std::string> targets;  // names or 0-based indices; default: the first column
+    std::vector<std::string> ignore;   // CSV columns that are neither features nor targets
+    std::string x, y;                  // .npy alternative to --data
+    std::string dtype;                 // "f32" | "f64"; empty: f64 for CSV, X's dtype for .npy
+    std::string solver = "gd";
+    double lr = 0;  // 0: automatic
+    std::size_t max_iter = 1000;
+    double tol = 1e-6;
+    bool no_intercept = false;
+    bool standardize = false;
+    double l2 = 0;
+    int threads = 0;
+    std::string isa;
+    std::string init;        // W0.npy
+    std::string json;        // report file, "-" for stdout
+    std::string save_model;  // model file for `predict`
+    bool quiet = false;
+};
+
+struct PredictArgs {
+    std::string model;
+    std::string data;  // CSV: the model's features are found by name
+    std::string x;     // or .npy
+    std::string out;   // .npy if it ends with ".npy", else CSV; empty: CSV on stdout
+    int threads = 0;
+    std::string isa;
+};
+
+int run_fit(const FitArgs& args);
+int run_predict(const PredictArgs& args);
+int run_info();
+
+}  // namespace linsweep::cli

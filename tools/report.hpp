@@ -1,0 +1,108 @@
+// Helpers shared by the subcommands: quality metrics, a live progress line, output sinks.
+#pragma once
+
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdio>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/error.hpp"
+#include "io/files.hpp"
+#include "linsweep/core.hpp"
+#include "linsweep/solver.hpp"
+
+namespace linsweep::cli {
+
+// Per output c: MSE = (1/m) sum r^2 and R^2 = 1 - RSS/TSS (centred TSS; NaN for a constant target).
+struct Metrics {
+    std::vector<double> mse, r2;
+};
+
+template <class T> Metrics metrics(MatrixView<const T> Y, MatrixView<const T> Yhat)
+{
+    Metrics out;
+    const double m = static_cast<double>(Y.rows);
+    for (std::size_t c = 0; c < Y.cols; ++c) {
+        double mean = 0;
+        for (std::size_t i = 0; i < Y.rows; ++i) mean += Y(i, c);
+        mean /= m;
+        double rss = 0, tss = 0;
+        for (std::size_t i = 0; i < Y.rows; ++i) {
+            const double r = double(Y(i, c)) - double(Yhat(i, c));
+            const double d = double(Y(i, c)) - mean;
+            rss += r * r;
+            tss += d * d;
+        }
+        out.mse.push_back(rss / m);
+        out.r2.push_back(tss > 0 ? 1 - rss / tss : std::numeric_limits<double>::quiet_NaN());
+    }
+    return out;
+}
+
+// "\r iteration N  loss L  R it/s", at most four times a second, only where enabled (a terminal).
+class Progress {
+public:
+    explicit Progress(bool enabled) : enabled_(enabled) {}
+    bool enabled() const noexcept { return enabled_; }
+
+    bool update(const IterationInfo& it)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::milliseconds(250)) return true;
+        const double elapsed = std::chrono::duration<double>(now - start_).count();
+        std::printf("\r  iteration %zu  loss %.6g  %.0f it/s\033[K", it.iteration, it.loss,
+                    elapsed > 0 ? double(it.iteration) / elapsed : 0.0);
+        std::fflush(stdout);
+        last_ = now;
+        shown_ = true;
+        return true;
+    }
+    // Clears the line so the summary starts on a clean one.
+    void finish()
+    {
+        if (shown_) std::printf("\r\033[K");
+        shown_ = false;
+    }
+
+private:
+    bool enabled_;
+    bool shown_ = false;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point last_ = start_;
+};
+
+// An output destination: stdout for "-" (or no path), else an AtomicFile.
+class Output {
+public:
+    explicit Output(const std::string& path)
+        : path_(path.empty() ? "-" : path),
+          file_(path_ == "-" ? nullptr : std::make_unique<AtomicFile>(path_))
+    {
+    }
+    void write(const std::string& text)
+    {
+        if (file_) return file_->write(text);
+        if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size())
+            throw output_error("cannot write to standard output");
+    }
+    AtomicFile* file() noexcept { return file_.get(); }  // null for stdout
+    void finish()
+    {
+        if (file_) return file_->finish();
+        if (std::fflush(stdout) != 0) throw output_error("cannot write to standard output");
+    }
+    void publish()
+    {
+        if (file_) file_->publish();
+    }
+
+private:
+    std::string path_;
+    std::unique_ptr<AtomicFile> file_;
+};
+
+}  // namespace linsweep::cli
