@@ -360,6 +360,7 @@ template <class T> struct Regressor<T>::State {
                 m2[j] += d * d;
             });
         }
+        ++passes;
         // Blocks combined in order (Chan et al.), so the result does not depend on threads.
         M.result.constant_columns = 0;
         for (std::size_t j = 0; j < n; ++j) {
