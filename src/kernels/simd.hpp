@@ -53,7 +53,7 @@ template <class T, class Arch> struct Simd {
     static vec fmadd(vec a, vec b, vec c) { return fused(a, b, c, Arch{}); }
     static T sum(vec v) { return xsimd::hadd(v); }
     // Lane r of the result is the sum of rows[r] (rows holds `width` vectors).
-    static vec transpose_sum(const vec* rows) { return xsimd::haddp(rows); }
+    static vec transpose_sum(const vec* rows) { return fix_haddp_order(xsimd::haddp(rows), Arch{}); }
     static mask first_lanes(std::size_t count)
     {
         alignas(64) static constexpr T iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
@@ -71,6 +71,21 @@ template <class T, class Arch> struct Simd {
     }
 
 private:
+    template <class A> static vec fix_haddp_order(vec v, A) { return v; }
+#if defined(__AVX512F__)
+    // xsimd 8.1.0's AVX-512 float haddp returns the sums of rows 2,3 and 4,5 (and 10,11 and
+    // 12,13) in each other's lanes; swap them back (the permutation is its own inverse).
+    static vec fix_haddp_order(vec v, xsimd::avx512bw)
+    {
+        if constexpr (sizeof(T) == 4) {
+            const __m512i order = _mm512_setr_epi32(0, 1, 4, 5, 2, 3, 6, 7, 8, 9, 12, 13, 10, 11, 14, 15);
+            return _mm512_permutexvar_ps(order, v);
+        } else {
+            return v;
+        }
+    }
+#endif
+
     // xsimd 8.1.0 has no float -> double widening of a whole register; one instruction pair per ISA.
 #if defined(__AVX512F__)
     static void widen_float(vec v, xsimd::batch<double, Arch>* parts, xsimd::avx512bw)

@@ -52,6 +52,9 @@ template <class S> struct Kernels {
     // per-block work (transpose-sums, residuals, bookkeeping) is spread over many rows.
     static constexpr std::size_t B = W > S::registers / 2 ? W : S::registers / 2;
     static constexpr std::size_t U = B / W;  // vectors of residuals per block
+    // Column-major register tiles: independent accumulators (vectors of rows in pass 1, columns
+    // in pass 2), enough to keep both FMA pipes busy.
+    static constexpr std::size_t tile = S::registers / 4;
     // Column-major pass 2 reduces its vector accumulators to double every `flush` vectors, so
     // the depth of any sum done in T stays small.
     static constexpr std::size_t flush = 16;
@@ -217,7 +220,7 @@ template <class S> struct Kernels {
     // res[t] = y - x.w - b for rows [i0, i0+len) of output c; returns nothing, fills res.
     static void col_residuals(const SweepPlan<T>& p, std::size_t c, std::size_t i0, std::size_t len, T* res)
     {
-        constexpr std::size_t RB = 4;  // vectors of rows per register tile
+        constexpr std::size_t RB = tile;  // vectors of rows per register tile
         const T* wc = p.w + c * p.n_pad;
         const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;
         const vec bc = S::broadcast(p.b[c]);
@@ -260,7 +263,7 @@ template <class S> struct Kernels {
     // g[j] += sum_t x[i0+t][j] * res[t], four columns at a time.
     static void col_update(const SweepPlan<T>& p, std::size_t i0, std::size_t len, const T* res, double* g)
     {
-        constexpr std::size_t CB = 4;
+        constexpr std::size_t CB = tile;
         const std::size_t vec_rows = len / W * W;
         auto columns = [&](std::size_t j, auto ncol) {
             constexpr std::size_t C = decltype(ncol)::value;
@@ -273,7 +276,12 @@ template <class S> struct Kernels {
                 for (std::size_t q = 0; q < C; ++q) acc[q] = S::zero();
                 for (std::size_t t = t0; t < t1; t += W) {
                     const vec rv = S::load(res + t);
-                    for (std::size_t q = 0; q < C; ++q) acc[q] = S::fmadd(S::load(xc[q] + t), rv, acc[q]);
+                    static_for<C>([&](auto q) {
+                        // The same rows of the next panel: fetched from DRAM while this one is
+                        // worked on from cache.
+                        __builtin_prefetch(xc[q] + t + p.chunk_rows);
+                        acc[q] = S::fmadd(S::load(xc[q] + t), rv, acc[q]);
+                    });
                 }
                 for (std::size_t q = 0; q < C; ++q) total[q] += static_cast<double>(S::sum(acc[q]));
             }
