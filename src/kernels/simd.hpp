@@ -134,7 +134,9 @@ private:
 template <class S> struct Wide;
 template <class T, class Arch> struct Wide<Simd<T, Arch>> {
     using type = Simd<double, Arch>;
-    static constexpr std::size_t parts = sizeof(double) / sizeof(T);
+    // Lanes of S over lanes of the double vector: 2 for float on an SIMD ISA, else 1 (portable
+    // vectors have one lane whatever the type).
+    static constexpr std::size_t parts = Simd<T, Arch>::width / type::width;
 };
 
 // dst[l] += double(v[l]) for the lanes of v: float partial sums are widened before they join the
