@@ -116,8 +116,9 @@ void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metric
     std::printf("%s: %s, %s, %s (%s%s)\n", d.source.c_str(), plural(d.X.rows(), "row").c_str(),
                 plural(n, "feature").c_str(), plural(k, "target").c_str(), dtype_name(dtype_of<T>()),
                 d.X.borrowed() && d.table.empty() ? ", X mapped without copying" : "");
-    std::printf("solver %s: %s after %s, step %s\n", a.solver.c_str(), stop_reason_name(r.stop_reason),
-                plural(r.iterations, "iteration").c_str(), shortest(r.step).c_str());
+    std::printf("solver %s, %s, stop reason %s, step %s\n", a.solver.c_str(),
+                plural(r.iterations, "iteration").c_str(), stop_reason_name(r.stop_reason),
+                shortest(r.step).c_str());
 
     constexpr std::size_t shown_rows = 20;
     std::size_t label = std::string("(intercept)").size();

@@ -64,7 +64,7 @@ int main(int argc, char** argv)
     FitArgs fa;
     CLI::App* fit = app.add_subcommand("fit", "Train a model on a CSV file or on .npy arrays and report it.");
     fit->footer(exit_codes);
-    auto* data = fit->add_option("--data", fa.data, "CSV file with a header row");
+    auto* data = fit->add_option("--data", fa.data, "CSV file with a header row")->type_name("FILE.csv");
     fit->add_option("--target", fa.targets,
                     "Target column, by name or 0-based index; repeat for several outputs (default: first)")
         ->type_name("NAME|INDEX")
@@ -72,8 +72,9 @@ int main(int argc, char** argv)
     fit->add_option("--ignore", fa.ignore, "CSV column to leave out of the features (repeatable)")
         ->type_name("NAME|INDEX")
         ->needs(data);
-    auto* x = fit->add_option("--x", fa.x, "Features as .npy (m x n, float32/float64, C or Fortran order)");
-    auto* y = fit->add_option("--y", fa.y, "Targets as .npy (m or m x k)");
+    auto* x = fit->add_option("--x", fa.x, "Features as .npy (m x n, float32/float64, C or Fortran order)")
+                  ->type_name("X.npy");
+    auto* y = fit->add_option("--y", fa.y, "Targets as .npy (m or m x k)")->type_name("Y.npy");
     x->excludes(data)->needs(y);
     y->needs(x);
     fit->add_option("--dtype", fa.dtype, "Compute type (default: f64 for CSV, X's dtype for .npy)")
@@ -95,18 +96,24 @@ int main(int argc, char** argv)
     fit->add_option("--threads", fa.threads, "Threads (default: OpenMP's)")->check(CLI::NonNegativeNumber);
     fit->add_option("--isa", fa.isa, "Force an instruction set")
         ->check(CLI::IsMember({"avx512", "avx2", "neon", "portable"}));
-    fit->add_option("--init", fa.init, "Initial weights as .npy (n x k)");
-    fit->add_option("--json", fa.json, "Write the report as JSON to FILE ('-': stdout, no summary)");
-    fit->add_option("--save-model", fa.save_model, "Write the model for 'linsweep predict' to FILE");
+    fit->add_option("--init", fa.init, "Initial weights as .npy (n x k)")->type_name("W.npy");
+    fit->add_option("--json", fa.json, "Write the report as JSON to FILE ('-': stdout, no summary)")
+        ->type_name("FILE");
+    fit->add_option("--save-model", fa.save_model, "Write the model for 'linsweep predict' to FILE")
+        ->type_name("FILE");
     fit->add_flag("-q,--quiet", fa.quiet, "No progress line");
 
     PredictArgs pa;
     CLI::App* predict = app.add_subcommand("predict", "Predict with a saved model.");
     predict->footer(exit_codes);
-    predict->add_option("--model", pa.model, "Model file from 'linsweep fit --save-model'")->required();
-    auto* pdata = predict->add_option("--data", pa.data, "CSV with the model's feature columns (by name)");
-    predict->add_option("--x", pa.x, "Features as .npy (m x n)")->excludes(pdata);
-    predict->add_option("--out", pa.out, "Output: FILE.npy or FILE.csv (default: CSV on stdout)");
+    predict->add_option("--model", pa.model, "Model file from 'linsweep fit --save-model'")
+        ->type_name("FILE")
+        ->required();
+    auto* pdata = predict->add_option("--data", pa.data, "CSV with the model's feature columns (by name)")
+                      ->type_name("FILE.csv");
+    predict->add_option("--x", pa.x, "Features as .npy (m x n)")->type_name("X.npy")->excludes(pdata);
+    predict->add_option("--out", pa.out, "Output: FILE.npy or FILE.csv (default: CSV on stdout)")
+        ->type_name("FILE");
     predict->add_option("--threads", pa.threads, "Threads (default: OpenMP's)")
         ->check(CLI::NonNegativeNumber);
     predict->add_option("--isa", pa.isa, "Force an instruction set")
