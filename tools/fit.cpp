@@ -116,9 +116,10 @@ void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metric
     std::printf("%s: %s, %s, %s (%s%s)\n", d.source.c_str(), plural(d.X.rows(), "row").c_str(),
                 plural(n, "feature").c_str(), plural(k, "target").c_str(), dtype_name(dtype_of<T>()),
                 d.X.borrowed() && d.table.empty() ? ", X mapped without copying" : "");
-    std::printf("solver %s, %s, stop reason %s, step %s\n", a.solver.c_str(),
-                plural(r.iterations, "iteration").c_str(), stop_reason_name(r.stop_reason),
-                shortest(r.step).c_str());
+    // cg takes no step size (the JSON reports its step as 0).
+    const std::string step = r.step > 0 ? ", step " + shortest(r.step) : "";
+    std::printf("solver %s, %s, stop reason %s%s\n", a.solver.c_str(),
+                plural(r.iterations, "iteration").c_str(), stop_reason_name(r.stop_reason), step.c_str());
 
     constexpr std::size_t shown_rows = 20;
     std::size_t label = std::string("(intercept)").size();
