@@ -64,7 +64,7 @@ FitOptions to_cpp(const linsweep_options& o)
 {
     FitOptions f;
     f.solver = static_cast<Solver>(o.solver);
-    f.learning_rate = o.learning_rate;
+    if (!o.auto_learning_rate) f.learning_rate = o.learning_rate;
     f.max_iterations = o.max_iterations;
     f.tol = o.tol;
     f.fit_intercept = o.fit_intercept != 0;
@@ -208,7 +208,8 @@ void linsweep_options_default(linsweep_options* o)
     if (o == nullptr) return;
     const FitOptions d;
     o->solver = static_cast<linsweep_solver>(d.solver);
-    o->learning_rate = d.learning_rate;
+    o->auto_learning_rate = 1;
+    o->learning_rate = 0;
     o->max_iterations = d.max_iterations;
     o->tol = d.tol;
     o->fit_intercept = d.fit_intercept ? 1 : 0;

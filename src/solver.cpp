@@ -19,6 +19,7 @@
 #include <omp.h>
 
 #include "linsweep/solver.hpp"
+#include "validate.hpp"
 
 namespace linsweep {
 
@@ -52,6 +53,10 @@ const char* stop_reason_name(StopReason r) noexcept
 
 namespace {
 
+using detail::check_view;
+using detail::fail;
+using detail::shape;
+
 // A loss this many times the one at the start means the iteration has diverged.
 constexpr double explode_factor = 1e10;
 // Power iteration underestimates lambda_max; the step uses L times this margin.
@@ -62,11 +67,6 @@ constexpr double power_rel_change = 1e-4;
 constexpr std::size_t stats_max_blocks = 256;
 constexpr std::size_t stats_min_rows = 256;
 
-[[noreturn]] void fail(Status code, const std::string& what)
-{
-    throw Error(code, "linsweep: " + what);
-}
-
 std::string num(double v)
 {
     char buf[32];
@@ -74,38 +74,20 @@ std::string num(double v)
     return buf;
 }
 
-std::string shape(std::size_t r, std::size_t c)
-{
-    return std::to_string(r) + "x" + std::to_string(c);
-}
-
 void check_options(const FitOptions& o)
 {
     if (o.solver != Solver::gd && o.solver != Solver::nesterov && o.solver != Solver::cg)
         fail(Status::bad_option, "unknown solver " + std::to_string(static_cast<int>(o.solver)));
-    if (!std::isfinite(o.learning_rate) || o.learning_rate < 0)
+    if (o.learning_rate && !(std::isfinite(*o.learning_rate) && *o.learning_rate > 0))
         fail(Status::bad_option,
-             "learning_rate must be > 0 and finite (0 = automatic), got " + num(o.learning_rate));
+             "learning_rate must be > 0 and finite (leave it unset for the automatic step), got " +
+                 num(*o.learning_rate));
     if (!std::isfinite(o.tol) || o.tol < 0)
         fail(Status::bad_option, "tol must be >= 0 and finite (0 = no early stop), got " + num(o.tol));
     if (o.max_iterations == 0) fail(Status::bad_option, "max_iterations must be at least 1");
     if (!std::isfinite(o.l2) || o.l2 < 0)
         fail(Status::bad_option, "l2 must be >= 0 and finite, got " + num(o.l2));
     if (o.threads < 0) fail(Status::bad_option, "threads must be >= 0 (0 = OpenMP's default)");
-}
-
-template <class T> void check_view(const MatrixView<const T>& v, const char* name)
-{
-    if (v.data == nullptr) fail(Status::null_pointer, std::string(name) + " is a null pointer");
-    if (v.rows == 0 || v.cols == 0)
-        fail(Status::bad_shape, std::string(name) + " is empty (" + shape(v.rows, v.cols) + ")");
-    if (v.layout != Layout::row_major && v.layout != Layout::col_major)
-        fail(Status::bad_shape, std::string(name) + " has an unknown layout");
-    if (v.ld != 0 && v.ld < v.packed_ld())
-        fail(Status::bad_leading_dimension, std::string(name) + " leading dimension " + std::to_string(v.ld) +
-                                                " is smaller than its " +
-                                                (v.layout == Layout::row_major ? "row" : "column") +
-                                                " length " + std::to_string(v.packed_ld()));
 }
 
 template <class T> void check_data(const MatrixView<const T>& X, const MatrixView<const T>& Y)
@@ -422,8 +404,8 @@ template <class T> struct Regressor<T>::State {
         M.lipschitz = 0;
         M.lr = 0;
         if (options.solver != Solver::cg) {
-            if (options.learning_rate > 0) {
-                M.lr = options.learning_rate;
+            if (options.learning_rate) {
+                M.lr = *options.learning_rate;
             } else {
                 M.lipschitz = estimate_lipschitz(M);
                 M.lr = M.lipschitz > 0 ? 1.0 / M.lipschitz : 1.0;  // L = 0: the gradient is 0 anyway

@@ -12,9 +12,12 @@
 
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
+#include "validate.hpp"
 
 namespace linsweep {
 
+using detail::check_view;
+using detail::fail;
 using detail::PredictPlan;
 using detail::round_up;
 using detail::simd_align;
@@ -105,41 +108,6 @@ void* Workspace::ensure(std::size_t bytes)
 // ---- validation ---------------------------------------------------------------------------
 
 namespace {
-
-[[noreturn]] void fail(Status code, const std::string& what)
-{
-    throw Error(code, "linsweep: " + what);
-}
-
-std::string shape(std::size_t r, std::size_t c)
-{
-    return std::to_string(r) + "x" + std::to_string(c);
-}
-
-template <class T>
-void check_view(const MatrixView<T>& v, const char* name, std::size_t rows, std::size_t cols)
-{
-    if (v.data == nullptr) fail(Status::null_pointer, std::string(name) + " is a null pointer");
-    if (v.rows == 0 || v.cols == 0)
-        fail(Status::bad_shape, std::string(name) + " is empty (" + shape(v.rows, v.cols) + ")");
-    if (v.rows != rows || v.cols != cols)
-        fail(Status::bad_shape,
-             std::string(name) + " is " + shape(v.rows, v.cols) + ", expected " + shape(rows, cols));
-    if (v.layout != Layout::row_major && v.layout != Layout::col_major)
-        fail(Status::bad_shape, std::string(name) + " has an unknown layout");
-    if (v.ld != 0 && v.ld < v.packed_ld())
-        fail(Status::bad_leading_dimension, std::string(name) + " leading dimension " + std::to_string(v.ld) +
-                                                " is smaller than its " +
-                                                (v.layout == Layout::row_major ? "row" : "column") +
-                                                " length " + std::to_string(v.packed_ld()));
-}
-
-template <class T> void check_x(const MatrixView<const T>& X)
-{
-    if (X.data == nullptr) fail(Status::null_pointer, "X is a null pointer");
-    if (X.rows == 0 || X.cols == 0) fail(Status::bad_shape, "X is empty (" + shape(X.rows, X.cols) + ")");
-    check_view(X, "X", X.rows, X.cols);
-}
 
 template <class T>
 void check_finite_weights(const MatrixView<const T>& W, const T* b, std::size_t k, const char* wname,
@@ -243,7 +211,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
 {
     const bool gram = Y == nullptr;
     const char* wname = gram ? "P" : "W";
-    check_x(X);
+    check_view(X, "X");
     const std::size_t m = X.rows, n = X.cols, k = W.cols;
     if (W.data == nullptr) fail(Status::null_pointer, std::string(wname) + " is a null pointer");
     if (k == 0) fail(Status::bad_shape, std::string(wname) + " has no columns (k = 0)");
@@ -320,7 +288,7 @@ template <class T>
 void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, MatrixView<T> Yhat, Workspace& ws,
                   const KernelOptions& opt)
 {
-    check_x(X);
+    check_view(X, "X");
     const std::size_t m = X.rows, n = X.cols, k = W.cols;
     if (W.data == nullptr) fail(Status::null_pointer, "W is a null pointer");
     if (k == 0) fail(Status::bad_shape, "W has no columns (k = 0)");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,7 +15,7 @@ struct FitArgs {
     std::string x, y;                  // .npy alternative to --data
     std::string dtype;                 // "f32" | "f64"; empty: f64 for CSV, X's dtype for .npy
     std::string solver = "gd";
-    double lr = 0;  // 0: automatic
+    std::optional<double> lr;  // unset: automatic
     std::size_t max_iter = 1000;
     double tol = 1e-6;
     bool no_intercept = false;

@@ -87,7 +87,7 @@ FitOptions fit_options(const FitArgs& a)
 {
     FitOptions o;
     o.solver = parse_solver(a.solver);
-    o.learning_rate = a.lr;
+    o.learning_rate = a.lr;  // unset: automatic
     o.max_iterations = a.max_iter;
     o.tol = a.tol;
     o.fit_intercept = !a.no_intercept;

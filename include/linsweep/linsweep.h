@@ -80,7 +80,8 @@ typedef int (*linsweep_callback)(const linsweep_iteration* info, void* user_data
 /* Options; see linsweep_options_default() and the C++ FitOptions for their meaning. */
 typedef struct linsweep_options {
     linsweep_solver solver;     /* LINSWEEP_GD */
-    double learning_rate;       /* 0: automatic 1/L */
+    int auto_learning_rate;     /* 1: automatic step 1/L; 0: use learning_rate */
+    double learning_rate;       /* used when auto_learning_rate is 0; must be > 0 */
     size_t max_iterations;      /* 1000 */
     double tol;                 /* 1e-6; 0: run max_iterations */
     int fit_intercept;          /* 1 */

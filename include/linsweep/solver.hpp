@@ -39,10 +39,11 @@ struct IterationInfo {
 // Every option is checked when fit() or step() starts: a bad one throws Error(bad_option).
 struct FitOptions {
     Solver solver = Solver::gd;
-    // gd and nesterov: the step. 0: automatic, 1/L with L = (2/m) lambda_max(A^T A) (+ 2*l2),
+    // gd and nesterov: the step. Unset: automatic, 1/L with L = (2/m) lambda_max(A^T A) (+ 2*l2),
     // A = [X 1] (X alone without intercept, standardized columns with standardize), estimated
-    // by power iteration with gram_sweep. Negative or non-finite: bad_option. cg ignores it.
-    double learning_rate = 0;
+    // by power iteration with gram_sweep. Set: must be > 0 and finite, else bad_option. cg
+    // ignores it.
+    std::optional<double> learning_rate;
     std::size_t max_iterations = 1000;  // iterations of fit() (each one sweep over X); 0: bad_option
     double tol = 1e-6;  // stop when ||grad|| <= tol * ||grad at start||; 0: run max_iterations
     bool fit_intercept = true;

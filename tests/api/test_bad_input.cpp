@@ -119,11 +119,20 @@ TEST_F(BadInput, LearningRateNegative)
     expect_bad_option(o, "learning_rate must be > 0 and finite");
 }
 
+TEST_F(BadInput, LearningRateZero)
+{
+    FitOptions o;
+    o.learning_rate = 0.0;
+    expect_bad_option(o,
+                      "learning_rate must be > 0 and finite (leave it unset for the automatic step), got 0");
+}
+
 TEST_F(BadInput, LearningRateNotFinite)
 {
     FitOptions o;
     o.learning_rate = std::numeric_limits<double>::quiet_NaN();
-    expect_bad_option(o, "learning_rate must be > 0 and finite (0 = automatic), got nan");
+    expect_bad_option(
+        o, "learning_rate must be > 0 and finite (leave it unset for the automatic step), got nan");
     o.learning_rate = std::numeric_limits<double>::infinity();
     expect_bad_option(o, "got inf");
 }

@@ -143,6 +143,9 @@ int main(void)
         Y[9] = 1 + 2 * X[9 * N] - X[9 * N + 2];
 
         o.callback = NULL;
+        o.auto_learning_rate = 0;
+        o.learning_rate = 0;
+        CHECK_ERROR(linsweep_model_set_options(model, &o), LINSWEEP_E_BAD_OPTION, "got 0");
         o.learning_rate = -1;
         CHECK_ERROR(linsweep_model_set_options(model, &o), LINSWEEP_E_BAD_OPTION,
                     "learning_rate must be > 0");
@@ -154,7 +157,7 @@ int main(void)
         }
         o.learning_rate = nan;
         CHECK_ERROR(linsweep_model_set_options(model, &o), LINSWEEP_E_BAD_OPTION, "got nan");
-        o.learning_rate = 0;
+        o.auto_learning_rate = 1;
         o.tol = -1;
         CHECK_ERROR(linsweep_model_set_options(model, &o), LINSWEEP_E_BAD_OPTION, "tol must be >= 0");
         o.tol = 0;
