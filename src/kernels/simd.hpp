@@ -137,6 +137,7 @@ template <class T, class Arch> struct Wide<Simd<T, Arch>> {
     // Lanes of S over lanes of the double vector: 2 for float on an SIMD ISA, else 1 (portable
     // vectors have one lane whatever the type).
     static constexpr std::size_t parts = Simd<T, Arch>::width / type::width;
+    static_assert(parts * type::width == Simd<T, Arch>::width, "widening must cover every lane exactly");
 };
 
 // dst[l] += double(v[l]) for the lanes of v: float partial sums are widened before they join the
