@@ -1,15 +1,16 @@
 // The one-sweep and prediction kernels, written once against Simd<T, Arch> (simd.hpp) and
 // instantiated per ISA by the tiny isa_*.cpp files. Included only by those files.
 //
-// Row-major X: blocks of `width` rows. The block's dot products run with one accumulator per row
-// and are reduced together by one transpose-sum, so the horizontal sums cost a few shuffles per
-// block instead of per row; the residuals then update G while the block's rows are still in
+// Row-major X: blocks of B rows (half the vector registers). The block's dot products run with one
+// accumulator per row and are reduced together by one transpose-sum, so the horizontal sums cost a few
+// shuffles per block instead of per row; the residuals then update G while the block's rows are still in
 // L1/L2. Rows shorter than a vector are handled the same way (vectorized across rows).
 // Column-major X: per chunk (a panel of rows sized to L2), pass 1 walks the columns to form the
 // residuals, pass 2 walks them again from cache for G.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -108,11 +109,17 @@ template <class S> struct Kernels {
         }
     };
 
-    // One prefetch per cache line of [p, p + count) (a block of rows a few blocks ahead).
-    LINSWEEP_KERNEL_INLINE static void prefetch_block(const T* p, std::size_t count)
+    // Prefetch hints for p + offset (in elements), which may lie past the end of X: the address
+    // is formed as an integer, since a pointer past the array would be undefined behaviour.
+    LINSWEEP_KERNEL_INLINE static void prefetch(const T* p, std::size_t offset)
     {
-        const auto* bytes = reinterpret_cast<const char*>(p);
-        for (std::size_t b = 0; b < count * sizeof(T); b += 64) __builtin_prefetch(bytes + b);
+        __builtin_prefetch(
+            reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + offset * sizeof(T)));
+    }
+    // One prefetch per cache line of [p + offset, p + offset + count).
+    LINSWEEP_KERNEL_INLINE static void prefetch_block(const T* p, std::size_t offset, std::size_t count)
+    {
+        for (std::size_t e = 0; e < count; e += 64 / sizeof(T)) prefetch(p, offset + e);
     }
 
     // ---- row-major --------------------------------------------------------------------------
@@ -169,7 +176,7 @@ template <class S> struct Kernels {
     {
         const detail::SlotLayout& L = p.slot;
         const T* xi = p.x + i * p.ldx;
-        prefetch_block(xi + prefetch_blocks * B * p.ldx, B * p.ldx);
+        prefetch_block(xi, prefetch_blocks * B * p.ldx, B * p.ldx);
         // Full blocks are always overread-safe (see row_chunk_sweep); the compiler drops the copy path.
         const bool overread_ok = Full || i + nr <= tail.overread_rows;
         for (std::size_t c = 0; c < p.k; ++c) {
@@ -279,7 +286,7 @@ template <class S> struct Kernels {
                     static_for<C>([&](auto q) {
                         // The same rows of the next panel: fetched from DRAM while this one is
                         // worked on from cache.
-                        __builtin_prefetch(xc[q] + t + p.chunk_rows);
+                        prefetch(xc[q], t + p.chunk_rows);
                         acc[q] = S::fmadd(S::load(xc[q] + t), rv, acc[q]);
                     });
                 }
