@@ -2,6 +2,7 @@
 // exception (nor std::terminate) crosses into C; errors become status codes plus a
 // thread-local message.
 #include <algorithm>
+#include <cstring>
 #include <new>
 #include <string>
 
@@ -54,16 +55,26 @@ void require(const void* p, const char* name)
         throw Error(Status::null_pointer, std::string("linsweep: ") + name + " is a null pointer");
 }
 
+// The int a C caller stored in an enum field. C allows any int there; loading an out-of-range
+// value as the C++ enum type would be undefined behaviour, so read the bytes as an int.
+template <class E> int raw(const E& field)
+{
+    static_assert(sizeof(E) == sizeof(int), "C enums are ints here");
+    int v;
+    std::memcpy(&v, &field, sizeof v);
+    return v;
+}
+
 template <class M> auto view(const M& m)
 {
     using T = std::remove_pointer_t<decltype(m.data)>;
-    return MatrixView<T>{m.data, m.rows, m.cols, m.ld, static_cast<Layout>(m.layout)};
+    return MatrixView<T>{m.data, m.rows, m.cols, m.ld, static_cast<Layout>(raw(m.layout))};
 }
 
 FitOptions to_cpp(const linsweep_options& o)
 {
     FitOptions f;
-    f.solver = static_cast<Solver>(o.solver);
+    f.solver = static_cast<Solver>(raw(o.solver));
     if (!o.auto_learning_rate) f.learning_rate = o.learning_rate;
     f.max_iterations = o.max_iterations;
     f.tol = o.tol;
@@ -71,7 +82,7 @@ FitOptions to_cpp(const linsweep_options& o)
     f.l2 = o.l2;
     f.standardize = o.standardize != 0;
     f.threads = o.threads;
-    if (o.isa != LINSWEEP_ISA_AUTO) f.isa = static_cast<Isa>(o.isa);
+    if (raw(o.isa) != LINSWEEP_ISA_AUTO) f.isa = static_cast<Isa>(raw(o.isa));
     f.record_history = o.record_history != 0;
     if (o.callback != nullptr) {
         const linsweep_callback cb = o.callback;
