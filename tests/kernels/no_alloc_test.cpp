@@ -1,89 +1,8 @@
 // Once a Workspace is sized, a loop of sweeps, Gram sweeps and predictions allocates nothing:
-// every global operator new of this binary is counted (replaced below), and the workspace's own
-// storage must not grow.
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+// every global operator new of this binary is counted (tests/support/alloc_counter.cpp), and the
+// workspace's own storage must not grow.
+#include "alloc_counter.hpp"
 #include "kernel_test_support.hpp"
-
-namespace {
-std::atomic<long> g_news{0};
-
-void* counted_alloc(std::size_t size, std::size_t align)
-{
-    g_news.fetch_add(1, std::memory_order_relaxed);
-    if (size == 0) size = 1;
-    void* p = align <= alignof(std::max_align_t)
-                  ? std::malloc(size)
-                  : std::aligned_alloc(align, (size + align - 1) / align * align);
-    return p;
-}
-// Out of line, so that GCC does not pair a `new` expression with this free() and warn.
-[[gnu::noinline]] void counted_free(void* p) noexcept
-{
-    std::free(p);
-}
-}  // namespace
-
-void* operator new(std::size_t size)
-{
-    if (void* p = counted_alloc(size, 0)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size)
-{
-    return operator new(size);
-}
-void* operator new(std::size_t size, std::align_val_t align)
-{
-    if (void* p = counted_alloc(size, static_cast<std::size_t>(align))) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](std::size_t size, std::align_val_t align)
-{
-    return operator new(size, align);
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept
-{
-    return counted_alloc(size, 0);
-}
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept
-{
-    return counted_alloc(size, 0);
-}
-void operator delete(void* p) noexcept
-{
-    counted_free(p);
-}
-void operator delete[](void* p) noexcept
-{
-    counted_free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    counted_free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept
-{
-    counted_free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept
-{
-    counted_free(p);
-}
-void operator delete[](void* p, std::align_val_t) noexcept
-{
-    counted_free(p);
-}
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept
-{
-    counted_free(p);
-}
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept
-{
-    counted_free(p);
-}
 
 namespace {
 
@@ -114,7 +33,7 @@ protected:
             const std::size_t bytes = ws.bytes();
             // One warm-up round outside the count: OpenMP's thread pool starts on first use.
             linsweep::sweep(X.cview(), Y.cview(), W.cview(), b.data(), G.view(), s.data(), ws, opt);
-            const long before = g_news.load();
+            const long before = linsweep_test::allocation_count();
             double sink = 0;
             for (int it = 0; it < 20; ++it) {
                 sink +=
@@ -122,17 +41,17 @@ protected:
                 sink += linsweep::gram_sweep(X.cview(), W.cview(), b.data(), G.view(), s.data(), ws, opt);
                 linsweep::predict(X.cview(), W.cview(), b.data(), Yhat.view(), ws, opt);
             }
-            const long news = g_news.load() - before;
+            const long news = linsweep_test::allocation_count() - before;
             EXPECT_EQ(news, 0) << "operator new called " << news
                                << " times in 60 kernel calls, threads=" << threads;
             EXPECT_EQ(ws.bytes(), bytes) << "the pre-sized workspace grew, threads=" << threads;
             EXPECT_TRUE(std::isfinite(sink));
         }
         // The counter itself works.
-        const long before = g_news.load();
+        const long before = linsweep_test::allocation_count();
         std::vector<int>* probe = new std::vector<int>(3);
         delete probe;
-        EXPECT_GE(g_news.load() - before, 1);
+        EXPECT_GE(linsweep_test::allocation_count() - before, 1);
     }
 };
 

@@ -1,31 +1,10 @@
-// No heap allocation per iteration: a counting global operator new around 100 step() calls.
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+// No heap allocation per iteration: the counting global operator new of
+// tests/support/alloc_counter.cpp around 100 step() calls.
 #include <gtest/gtest.h>
 
+#include "alloc_counter.hpp"
 #include "linsweep/linsweep.hpp"
 #include "reference.hpp"
-
-namespace {
-std::atomic<long> g_allocations{0};
-}
-
-void* operator new(std::size_t size)
-{
-    ++g_allocations;
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept
-{
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept
-{
-    std::free(p);
-}
 
 using namespace linsweep;
 
@@ -48,10 +27,11 @@ TEST(NoAllocation, HundredStepCallsAllocateNothing)
             model.fit(X, Y);
             std::vector<double> yhat(P.m * P.k);
             model.predict(X, row_major(yhat.data(), P.m, P.k));
-            const long before = g_allocations.load();
+            const long before = linsweep_test::allocation_count();
             for (int i = 0; i < 100; ++i) model.step(X, Y, 1);
             model.predict(X, row_major(yhat.data(), P.m, P.k));
-            EXPECT_EQ(g_allocations.load() - before, 0) << solver_name(s) << " standardize=" << standardize;
+            EXPECT_EQ(linsweep_test::allocation_count() - before, 0)
+                << solver_name(s) << " standardize=" << standardize;
             EXPECT_EQ(model.result().iterations, 1u);
         }
 }
@@ -60,8 +40,8 @@ TEST(NoAllocation, CounterSeesAllocations)
 {
     // The counter works: a fit of a new model allocates its buffers.
     const linsweep_test::Problem P = linsweep_test::random_problem(100, 3, 1, 22);
-    const long before = g_allocations.load();
+    const long before = linsweep_test::allocation_count();
     Regressor<double> model;
     model.fit(row_major(P.X.data(), P.m, P.n), row_major(P.Y.data(), P.m, 1));
-    EXPECT_GT(g_allocations.load() - before, 0);
+    EXPECT_GT(linsweep_test::allocation_count() - before, 0);
 }
