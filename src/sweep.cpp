@@ -43,12 +43,14 @@ struct WorkspaceLayout {
     std::size_t total() const { return w_bytes + b_bytes + slot_bytes + scratch_bytes; }
 };
 
+// `bound`: enough for every problem of at most m rows (chunks grow to < 64 when m shrinks).
 WorkspaceLayout layout_for(std::size_t m, std::size_t n, std::size_t k, std::size_t elem, bool col_major,
-                           int threads)
+                           int threads, bool bound = false)
 {
     const std::size_t n_pad = round_up(n, detail::pad_unit);
-    const std::size_t rows = detail::chunk_rows_for(n);
-    const std::size_t chunks = (m + rows - 1) / rows;
+    const std::size_t rows = detail::chunk_rows_for(m, n, col_major ? Layout::col_major : Layout::row_major);
+    std::size_t chunks = (m + rows - 1) / rows;
+    if (bound) chunks = std::max(chunks, std::min<std::size_t>(64, (m + 15) / 16));
     const SlotLayout slot{n_pad, k};
     WorkspaceLayout L;
     L.w_bytes = round_up(k * n_pad * elem, simd_align);
@@ -87,9 +89,9 @@ Workspace::~Workspace()
 
 void Workspace::reserve(std::size_t m, std::size_t n, std::size_t k, int threads)
 {
-    // Sized for the larger element type and the column-major scratch, so any sweep or predict
-    // of at most this shape fits.
-    ensure(layout_for(m, n, k, sizeof(double), true, requested_threads(threads)).total());
+    // Sized for the larger element type and the column-major layout (the smaller chunks, so the
+    // more slots, and its scratch), so any sweep or predict of at most this shape fits.
+    ensure(layout_for(m, n, k, sizeof(double), true, requested_threads(threads), true).total());
 }
 
 void* Workspace::ensure(std::size_t bytes)
@@ -222,7 +224,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     const detail::KernelTable& kt = kernels<T>();
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
-    const std::size_t rows = detail::chunk_rows_for(n);
+    const std::size_t rows = detail::chunk_rows_for(m, n, X.layout);
     const std::size_t chunks = (m + rows - 1) / rows;
     const int threads = decide_threads(opt, m, n, k, chunks);
     const bool col = X.layout == Layout::col_major;
@@ -298,7 +300,7 @@ void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, Matr
     const detail::KernelTable& kt = kernels<T>();
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
-    const std::size_t rows = detail::chunk_rows_for(n);
+    const std::size_t rows = detail::chunk_rows_for(m, n, X.layout);
     const std::size_t chunks = (m + rows - 1) / rows;
     const int threads = decide_threads(opt, m, n, k, chunks);
     const WorkspaceLayout L = layout_for(0, n, k, sizeof(T), false, 1);

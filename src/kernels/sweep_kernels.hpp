@@ -59,14 +59,15 @@ template <class S> struct Kernels {
     // Column-major pass 2 reduces its vector accumulators to double every `flush` vectors, so
     // the depth of any sum done in T stays small.
     static constexpr std::size_t flush = 16;
-    // Software prefetch distance (row-major), in elements: each load of the dot products asks for
-    // the same place some rows ahead, at least 32 rows and 8 KiB. The hardware prefetcher alone
-    // leaves 10-20% of the bandwidth unused on a block's interleaved row streams.
-    static constexpr std::size_t prefetch_bytes = 8192;
-    static std::size_t prefetch_distance(std::size_t ldx)
+    // Software prefetch (row-major): each load of the dot products asks for data that will be
+    // needed about 8 KiB of reading later. A block smaller than that: the same place some blocks
+    // ahead. A larger block (long rows, read B at a time): 8 KiB / B further along the same row.
+    // The hardware prefetcher alone leaves 10-20% of the bandwidth unused on these interleaved
+    // row streams.
+    static std::size_t prefetch_offset(std::size_t ldx)
     {
-        const std::size_t rows = prefetch_bytes / (ldx * sizeof(T));
-        return (rows > 32 ? rows : 32) * ldx;
+        constexpr std::size_t ahead = 8192 / sizeof(T), line = 64 / sizeof(T);
+        return B * ldx <= ahead ? ahead : (ahead / B > line ? ahead / B : line);
     }
 
     // No std:: algorithm templates in this file: an instantiation compiled with one ISA's flags
@@ -135,7 +136,7 @@ template <class S> struct Kernels {
     {
         vec acc[B];
         static_for<B>([&](auto r) { acc[r] = S::zero(); });
-        const std::size_t ahead = prefetch_distance(ldx);
+        const std::size_t ahead = prefetch_offset(ldx);
         for (std::size_t j = 0; j < tail.full; ++j) {
             const vec wj = S::load(w + j * W);
             static_for<B>([&](auto r) {
