@@ -43,14 +43,15 @@ struct WorkspaceLayout {
     std::size_t total() const { return w_bytes + b_bytes + slot_bytes + scratch_bytes; }
 };
 
-// `bound`: enough for every problem of at most m rows (chunks grow to < 64 when m shrinks).
+// `bound`: enough for every problem of at most m rows (a smaller m may have smaller chunks, but
+// then fewer than 64 of them).
 WorkspaceLayout layout_for(std::size_t m, std::size_t n, std::size_t k, std::size_t elem, bool col_major,
                            int threads, bool bound = false)
 {
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const std::size_t rows = detail::chunk_rows_for(m, n, col_major ? Layout::col_major : Layout::row_major);
     std::size_t chunks = (m + rows - 1) / rows;
-    if (bound) chunks = std::max(chunks, std::min<std::size_t>(64, (m + 15) / 16));
+    if (bound) chunks = std::max(chunks, std::min<std::size_t>(64, (m + 127) / 128));
     const SlotLayout slot{n_pad, k};
     WorkspaceLayout L;
     L.w_bytes = round_up(k * n_pad * elem, simd_align);
@@ -165,12 +166,9 @@ template <class T> void strides(const MatrixView<T>& v, std::size_t& row, std::s
 void combine_slots(double* slots, std::size_t chunks, std::size_t stride, int threads)
 {
     if (chunks <= 1) return;
+    // The tree over one segment of the slots; segments are independent, so threads may share them.
     constexpr std::size_t segment = 256;
-    const auto segments = static_cast<long long>((stride + segment - 1) / segment);
-    const bool parallel = threads > 1 && chunks * stride >= (std::size_t(1) << 18);
-#pragma omp parallel for schedule(static) num_threads(threads) if (parallel)
-    for (long long sg = 0; sg < segments; ++sg) {
-        const std::size_t t0 = static_cast<std::size_t>(sg) * segment;
+    auto combine_segment = [&](std::size_t t0) {
         const std::size_t t1 = std::min(stride, t0 + segment);
         for (std::size_t step = 1; step < chunks; step *= 2)
             for (std::size_t q = 0; q + step < chunks; q += 2 * step) {
@@ -178,7 +176,15 @@ void combine_slots(double* slots, std::size_t chunks, std::size_t stride, int th
                 const double* src = slots + (q + step) * stride;
                 for (std::size_t t = t0; t < t1; ++t) dst[t] += src[t];
             }
+    };
+    const auto segments = static_cast<long long>((stride + segment - 1) / segment);
+    if (threads <= 1 || chunks * stride < (std::size_t(1) << 18)) {
+        // No parallel region at all: even an if(false) one costs a few hundred ns per call.
+        for (long long sg = 0; sg < segments; ++sg) combine_segment(static_cast<std::size_t>(sg) * segment);
+        return;
     }
+#pragma omp parallel for schedule(static) num_threads(threads)
+    for (long long sg = 0; sg < segments; ++sg) combine_segment(static_cast<std::size_t>(sg) * segment);
 }
 
 template <class T> const detail::KernelTable& kernels()

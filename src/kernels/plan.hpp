@@ -22,14 +22,14 @@ constexpr std::size_t round_up(std::size_t x, std::size_t unit)
 
 // Rows per chunk: a power of two in [16, 1024] that depends on the problem only, never on the
 // thread count, so the chunks' partial sums (and their fixed-order combination) are the same for
-// any thread count. As many rows as still leave >= 32 chunks to share among threads: each chunk
-// has a slot of n*k partial sums to zero, fill and combine, which must stay a small fraction of
-// the traffic over X. Column-major chunks are also panels that pass 2 rereads from L2: at most
-// 256 KiB of doubles. The 1024-row cap bounds the summation depth inside a chunk.
+// any thread count. As many rows as still leave >= 32 chunks to share among threads, but at least
+// 128: each chunk has a slot of n*k partial sums to zero, fill and combine, which must stay a small
+// fraction (< 3%) of the traffic over X. Column-major chunks are also panels that pass 2 rereads
+// from L2: at most 256 KiB of doubles. The 1024-row cap bounds the summation depth in a chunk.
 constexpr std::size_t chunk_rows_for(std::size_t m, std::size_t n, Layout layout)
 {
     std::size_t rows = 1024;
-    while (rows > 16 && m / rows < 32) rows /= 2;
+    while (rows > 128 && m / rows < 32) rows /= 2;
     if (layout == Layout::col_major)
         while (rows > 16 && rows * round_up(n, pad_unit) > 32768) rows /= 2;
     return rows;
