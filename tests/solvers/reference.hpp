@@ -175,6 +175,18 @@ inline std::vector<long double> ridge_reference(const Problem& P, std::size_t c,
     return solve(A, rhs);
 }
 
+// A^T A in long double for A = [X 1] (p = n + 1, row-major p x p), X row-major m x n.
+inline std::vector<long double> augmented_gram(const Problem& P)
+{
+    const std::size_t p = P.n + 1;
+    std::vector<long double> A(p * p, 0.0L);
+    for (std::size_t i = 0; i < P.m; ++i)
+        for (std::size_t a = 0; a < p; ++a)
+            for (std::size_t b = 0; b < p; ++b)
+                A[a * p + b] += (a < P.n ? P.X[i * P.n + a] : 1.0L) * (b < P.n ? P.X[i * P.n + b] : 1.0L);
+    return A;
+}
+
 // Eigenvalues' extremes of a symmetric p x p matrix by cyclic Jacobi (long double).
 inline std::pair<long double, long double> eigen_range(std::vector<long double> A, std::size_t p)
 {

@@ -9,6 +9,7 @@
 #include "reference.hpp"
 
 using namespace linsweep;
+using linsweep_test::augmented_gram;
 using linsweep_test::Problem;
 using linsweep_test::random_problem;
 using linsweep_test::rel_err;
@@ -110,11 +111,7 @@ TEST(AutoStep, ReportsStepAndStableRate)
     EXPECT_NE(r.stop_reason, StopReason::diverged);
     // 1/L is below the true 1/lambda: check against the exact L from long double.
     const std::size_t p = P.n + 1;
-    std::vector<long double> A(p * p, 0.0L);
-    for (std::size_t i = 0; i < P.m; ++i)
-        for (std::size_t a = 0; a < p; ++a)
-            for (std::size_t b = 0; b < p; ++b)
-                A[a * p + b] += (a < P.n ? P.X[i * P.n + a] : 1.0L) * (b < P.n ? P.X[i * P.n + b] : 1.0L);
+    const std::vector<long double> A = augmented_gram(P);
     const long double L = 2.0L / P.m * linsweep_test::eigen_range(A, p).second;
     EXPECT_LE(r.step, 1.0 / static_cast<double>(L));
     EXPECT_GE(r.step, 0.9 / static_cast<double>(L));  // the margin is 5%, the estimate close
@@ -207,11 +204,7 @@ TEST(Float32, ReachesDoubleSolutionWithinConditioningTolerance)
     std::vector<float> Xf(P.X.begin(), P.X.end()), Yf(P.Y.begin(), P.Y.end());
     // kappa(A^T A) of A = [X 1], from long double eigenvalues.
     const std::size_t p = P.n + 1;
-    std::vector<long double> A(p * p, 0.0L);
-    for (std::size_t i = 0; i < P.m; ++i)
-        for (std::size_t a = 0; a < p; ++a)
-            for (std::size_t b = 0; b < p; ++b)
-                A[a * p + b] += (a < P.n ? P.X[i * P.n + a] : 1.0L) * (b < P.n ? P.X[i * P.n + b] : 1.0L);
+    const std::vector<long double> A = augmented_gram(P);
     const auto range = linsweep_test::eigen_range(A, p);
     const double kappa = static_cast<double>(range.second / range.first);
     // Perturbation theory for the normal equations: relative error <= kappa(A^T A) * eps; the
