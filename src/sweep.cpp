@@ -187,27 +187,20 @@ void combine_slots(double* slots, std::size_t chunks, std::size_t stride, int th
     for (long long sg = 0; sg < segments; ++sg) combine_segment(static_cast<std::size_t>(sg) * segment);
 }
 
-template <class T> const detail::KernelTable& kernels()
-{
-    return detail::active_kernels();
-}
-
-template <class T> void run_sweep_kernel(const detail::KernelTable& kt, const SweepPlan<T>& plan);
-template <> void run_sweep_kernel<float>(const detail::KernelTable& kt, const SweepPlan<float>& plan)
+// The active ISA's kernel for T (overloads, one per element type).
+void run_kernel(const detail::KernelTable& kt, const SweepPlan<float>& plan)
 {
     kt.sweep_f32(plan);
 }
-template <> void run_sweep_kernel<double>(const detail::KernelTable& kt, const SweepPlan<double>& plan)
+void run_kernel(const detail::KernelTable& kt, const SweepPlan<double>& plan)
 {
     kt.sweep_f64(plan);
 }
-
-template <class T> bool run_predict_kernel(const detail::KernelTable& kt, const PredictPlan<T>& plan);
-template <> bool run_predict_kernel<float>(const detail::KernelTable& kt, const PredictPlan<float>& plan)
+bool run_kernel(const detail::KernelTable& kt, const PredictPlan<float>& plan)
 {
     return kt.predict_f32(plan);
 }
-template <> bool run_predict_kernel<double>(const detail::KernelTable& kt, const PredictPlan<double>& plan)
+bool run_kernel(const detail::KernelTable& kt, const PredictPlan<double>& plan)
 {
     return kt.predict_f64(plan);
 }
@@ -227,7 +220,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     if (!gram) check_view(*Y, "Y", m, k);
     check_view(G, "G", n, k);
     check_finite_weights(W, b, k, wname, gram ? "p0" : "b");
-    const detail::KernelTable& kt = kernels<T>();
+    const detail::KernelTable& kt = detail::active_kernels();
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const std::size_t rows = detail::chunk_rows_for(m, n, X.layout);
@@ -259,7 +252,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     plan.scratch = col ? reinterpret_cast<T*>(base + L.w_bytes + L.b_bytes + L.slot_bytes) : nullptr;
     plan.threads = threads;
 
-    run_sweep_kernel<T>(kt, plan);
+    run_kernel(kt, plan);
     const std::size_t stride = plan.slot.stride();
     combine_slots(plan.slots, chunks, stride, threads);
 
@@ -270,8 +263,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     bool finite = std::isfinite(e);
     for (std::size_t c = 0; c < k && finite; ++c)
         for (std::size_t j = 0; j < n; ++j)
-            if (!std::isfinite(total[c * n_pad + j]) ||
-                !std::isfinite(static_cast<T>(total[c * n_pad + j]))) {
+            if (!std::isfinite(static_cast<T>(total[c * n_pad + j]))) {  // also catches overflow to T
                 finite = false;
                 break;
             }
@@ -303,7 +295,7 @@ void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, Matr
     check_view(W, "W", n, k);
     check_view(Yhat, "Yhat", m, k);
     check_finite_weights(W, b, k, "W", "b");
-    const detail::KernelTable& kt = kernels<T>();
+    const detail::KernelTable& kt = detail::active_kernels();
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const std::size_t rows = detail::chunk_rows_for(m, n, X.layout);
@@ -317,11 +309,11 @@ void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, Matr
 
     PredictPlan<T> plan{X.data, X.stride(), X.layout, m,       n, k, wp,     bp,
                         n_pad,  rows,       chunks,   nullptr, 0, 0, threads};
-    if (!run_predict_kernel<T>(kt, plan))
+    if (!run_kernel(kt, plan))
         fail(Status::non_finite_data, "a prediction is not finite: X holds NaN or Inf, or X*W overflows");
     plan.out = Yhat.data;
     strides(Yhat, plan.out_row, plan.out_col);
-    run_predict_kernel<T>(kt, plan);
+    run_kernel(kt, plan);
 }
 
 }  // namespace
