@@ -192,9 +192,14 @@ void reset_isa() noexcept
 }
 
 namespace detail {
-const KernelTable& active_kernels()
+const KernelTable& kernels_for(const std::optional<Isa>& isa)
 {
-    return *table_for(active_isa());
+    if (!isa) return *table_for(active_isa());
+    if (!isa_supported(*isa))
+        throw Error(Status::unsupported_isa,
+                    std::string("linsweep: ISA '") + isa_name(*isa) +
+                        "' is not supported on this machine (best available: " + isa_name(best_isa()) + ")");
+    return *table_for(*isa);
 }
 }  // namespace detail
 

@@ -18,6 +18,7 @@
 
 #include <omp.h>
 
+#include "column_stats.hpp"
 #include "linsweep/solver.hpp"
 #include "validate.hpp"
 
@@ -63,9 +64,6 @@ constexpr double explode_factor = 1e10;
 constexpr double lipschitz_margin = 1.05;
 constexpr std::size_t power_max_iterations = 50;
 constexpr double power_rel_change = 1e-4;
-// Row blocks of the statistics pass: a count that depends on m only (never on threads).
-constexpr std::size_t stats_max_blocks = 256;
-constexpr std::size_t stats_min_rows = 256;
 
 std::string num(double v)
 {
@@ -147,7 +145,7 @@ template <class T> struct Regressor<T>::State {
     std::vector<double> q, xn, pv, pq, colsum, stats;
     std::size_t passes = 0;
 
-    KernelOptions kernel_options() const { return KernelOptions{options.threads}; }
+    KernelOptions kernel_options() const { return KernelOptions{options.threads, options.isa}; }
 
     // ---- sizing -----------------------------------------------------------------------------
 
@@ -298,76 +296,30 @@ template <class T> struct Regressor<T>::State {
         return lipschitz_margin * 2.0 * rho / static_cast<double>(M.m) + 2.0 * options.l2 * inv_var;
     }
 
-    // ---- standardization statistics: one pass over X, deterministic for any thread count ----
+    // ---- standardization statistics: one pass over X (column_stats.hpp) ----------------------
 
     void compute_stats(Model<T>& M)
     {
-        const std::size_t m = M.m, n = M.n;
-        const std::size_t block_rows =
-            std::max(stats_min_rows, (m + stats_max_blocks - 1) / stats_max_blocks);
-        const std::size_t blocks = (m + block_rows - 1) / block_rows;
-        // Per block and column: mean, sum of squared deviations, min, max.
-        stats.assign(blocks * n * 4, 0.0);
-        const MatrixView<const T> X = M.X;
-        const int threads = options.threads > 0 ? options.threads : omp_get_max_threads();
-        const bool parallel = !omp_in_parallel() && blocks > 1 && m * n >= (std::size_t(1) << 15);
-#pragma omp parallel for schedule(static) num_threads(threads) if (parallel)
-        for (long long bl = 0; bl < static_cast<long long>(blocks); ++bl) {
-            const std::size_t b = static_cast<std::size_t>(bl);
-            const std::size_t i0 = b * block_rows, i1 = std::min(m, i0 + block_rows);
-            double* st = stats.data() + b * n * 4;
-            double* mean = st;
-            double* m2 = st + n;
-            double* lo = st + 2 * n;
-            double* hi = st + 3 * n;
-            for (std::size_t j = 0; j < n; ++j) lo[j] = hi[j] = static_cast<double>(X(i0, j));
-            // Same per-column order (rows ascending) whatever the layout; the loop nest follows it.
-            auto over = [&](auto&& f) {
-                if (X.layout == Layout::row_major)
-                    for (std::size_t i = i0; i < i1; ++i)
-                        for (std::size_t j = 0; j < n; ++j) f(i, j);
-                else
-                    for (std::size_t j = 0; j < n; ++j)
-                        for (std::size_t i = i0; i < i1; ++i) f(i, j);
-            };
-            over([&](std::size_t i, std::size_t j) {
-                const double v = static_cast<double>(X(i, j));
-                mean[j] += v;
-                lo[j] = std::min(lo[j], v);
-                hi[j] = std::max(hi[j], v);
-            });
-            for (std::size_t j = 0; j < n; ++j) mean[j] /= static_cast<double>(i1 - i0);
-            over([&](std::size_t i, std::size_t j) {
-                const double d = static_cast<double>(X(i, j)) - mean[j];
-                m2[j] += d * d;
-            });
-        }
+        const std::size_t n = M.n;
+        stats.resize(4 * n);
+        double* mean = stats.data();
+        double* m2 = mean + n;
+        double* lo = m2 + n;
+        double* hi = lo + n;
+        detail::column_moments(M.X, detail::ColumnMoments{mean, m2, lo, hi}, ws, kernel_options());
         ++passes;
-        // Blocks combined in order (Chan et al.), so the result does not depend on threads.
         M.result.constant_columns = 0;
         for (std::size_t j = 0; j < n; ++j) {
-            double count = 0, mean = 0, m2 = 0, lo = 0, hi = 0;
-            for (std::size_t b = 0; b < blocks; ++b) {
-                const double* st = stats.data() + b * n * 4;
-                const double nb = static_cast<double>(std::min(m, (b + 1) * block_rows) - b * block_rows);
-                const double delta = st[j] - mean;
-                const double total = count + nb;
-                mean += delta * nb / total;
-                m2 += st[n + j] + delta * delta * count * nb / total;
-                lo = b == 0 ? st[2 * n + j] : std::min(lo, st[2 * n + j]);
-                hi = b == 0 ? st[3 * n + j] : std::max(hi, st[3 * n + j]);
-                count = total;
-            }
-            if (!std::isfinite(mean) || !std::isfinite(m2))
+            if (!std::isfinite(mean[j]) || !std::isfinite(m2[j]))
                 fail(Status::non_finite_data,
                      "X column " + std::to_string(j) + " holds NaN or Inf (or its squares overflow)");
-            const double var = m2 / static_cast<double>(m);
+            const double var = m2[j] / static_cast<double>(M.m);
             // Without intercept centring would add one: scale by the root mean square instead.
-            const double sg = M.intercept ? std::sqrt(var) : std::sqrt(var + mean * mean);
-            M.mu[j] = M.intercept ? (lo == hi ? lo : mean) : 0.0;
+            const double sg = M.intercept ? std::sqrt(var) : std::sqrt(var + mean[j] * mean[j]);
+            M.mu[j] = M.intercept ? (lo[j] == hi[j] ? lo[j] : mean[j]) : 0.0;
             M.scale[j] = 1.0 / sg;
             // Exactly constant (var may be a rounding residue then), or too small to invert.
-            if ((lo == hi && M.intercept) || !(sg > 0) || !std::isfinite(M.scale[j] * M.scale[j])) {
+            if ((lo[j] == hi[j] && M.intercept) || !(sg > 0) || !std::isfinite(M.scale[j] * M.scale[j])) {
                 M.scale[j] = 0;
                 ++M.result.constant_columns;
             }
@@ -569,7 +521,7 @@ template <class T> struct Regressor<T>::State {
         res.step = options.solver == Solver::cg ? 0.0 : M.lr;
         res.stable_learning_rate = M.lipschitz > 0 ? 2.0 / M.lipschitz : 0.0;
         res.passes = passes;
-        res.isa = active_isa();
+        res.isa = options.isa ? *options.isa : active_isa();
         res.threads = options.threads > 0 ? options.threads : omp_get_max_threads();
         M.fitted = true;
     }
@@ -577,7 +529,10 @@ template <class T> struct Regressor<T>::State {
     void begin_call(const MatrixView<const T>& X, const MatrixView<const T>& Y)
     {
         check_options(options);
-        if (options.isa) force_isa(*options.isa);
+        if (options.isa && !isa_supported(*options.isa))
+            fail(Status::unsupported_isa,
+                 std::string("ISA '") + isa_name(*options.isa) +
+                     "' is not supported on this machine (best available: " + isa_name(best_isa()) + ")");
         check_data(X, Y);
         passes = 0;
     }

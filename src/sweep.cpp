@@ -220,7 +220,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     if (!gram) check_view(*Y, "Y", m, k);
     check_view(G, "G", n, k);
     check_finite_weights(W, b, k, wname, gram ? "p0" : "b");
-    const detail::KernelTable& kt = detail::active_kernels();
+    const detail::KernelTable& kt = detail::kernels_for(opt.isa);
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const std::size_t rows = detail::chunk_rows_for(m, n, X.layout);
@@ -295,7 +295,7 @@ void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, Matr
     check_view(W, "W", n, k);
     check_view(Yhat, "Yhat", m, k);
     check_finite_weights(W, b, k, "W", "b");
-    const detail::KernelTable& kt = detail::active_kernels();
+    const detail::KernelTable& kt = detail::kernels_for(opt.isa);
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const std::size_t rows = detail::chunk_rows_for(m, n, X.layout);

@@ -67,11 +67,12 @@ int predict_as(const PredictArgs& a, const Model& model, const std::optional<Npy
 
     const std::vector<T> weights(model.weights.begin(), model.weights.end());
     const std::vector<T> intercept(model.intercept.begin(), model.intercept.end());
-    if (!a.isa.empty()) force_isa(parse_isa(a.isa));
+    KernelOptions kernel{a.threads, std::nullopt};
+    if (!a.isa.empty()) kernel.isa = parse_isa(a.isa);
     const std::size_t m = X.rows();
     std::vector<T> yhat(m * k);
     predict(X.view(), row_major<const T>(weights.data(), n, k), intercept.data(),
-            row_major(yhat.data(), m, k), KernelOptions{a.threads});
+            row_major(yhat.data(), m, k), kernel);
 
     Output out(a.out);
     if (ends_with(a.out, ".npy")) {

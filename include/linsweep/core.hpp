@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -97,10 +98,12 @@ std::vector<Isa> compiled_isas();      // built into this library
 bool isa_supported(Isa isa) noexcept;  // compiled in AND usable on this CPU/OS
 Isa best_isa() noexcept;               // what automatic selection picks on this machine
 
-// The ISA in use. On first use it is best_isa(), or LINSWEEP_ISA from the environment if set
+// The process default: the ISA of every call that does not choose one (KernelOptions::isa,
+// FitOptions::isa). On first use it is best_isa(), or LINSWEEP_ISA from the environment if set
 // (an unsupported or unknown value there makes the first kernel call throw unsupported_isa).
 Isa active_isa();
-// Force an ISA for the whole process; throws Error(unsupported_isa) if it cannot run here.
+// Set the process default; throws Error(unsupported_isa) if it cannot run here. Calls and
+// models that choose their own ISA are not affected.
 void force_isa(Isa isa);
 // Back to automatic selection (ignores LINSWEEP_ISA).
 void reset_isa() noexcept;
@@ -113,6 +116,9 @@ struct KernelOptions {
     // Threads for the row split; 0 = OpenMP's default. Small problems and calls made from inside
     // an OpenMP parallel region always run on the calling thread. Results do not depend on it.
     int threads = 0;
+    // The kernels of this call; unset: the process default (active_isa()). One that cannot run
+    // here throws Error(unsupported_isa). Never changes other calls or models.
+    std::optional<Isa> isa;
 };
 
 // Scratch memory for sweep(): per-block partial sums and the packed weights. It grows on the

@@ -36,7 +36,7 @@ typedef enum linsweep_stop_reason {
     LINSWEEP_DIVERGED = 2,
     LINSWEEP_STOPPED_BY_CALLBACK = 3
 } linsweep_stop_reason;
-/* LINSWEEP_ISA_AUTO leaves the choice alone; any other value forces that ISA PROCESS-WIDE. */
+/* LINSWEEP_ISA_AUTO: the process default; any other value: that ISA for this model only. */
 typedef enum linsweep_isa {
     LINSWEEP_ISA_AUTO = -1,
     LINSWEEP_ISA_PORTABLE = 0,

@@ -57,8 +57,8 @@ struct FitOptions {
     // absorbed by the intercept (FitResult::constant_columns counts them).
     bool standardize = false;
     int threads = 0;  // 0: OpenMP's default; < 0: bad_option
-    // Force an ISA when fit()/step() start. This calls force_isa(), which is PROCESS-WIDE: every
-    // model and kernel call in the process uses it from then on.
+    // The kernels of this model; unset: the process default (active_isa()). An ISA that cannot
+    // run here makes fit()/step() throw Error(unsupported_isa). Affects this model only.
     std::optional<Isa> isa;
     bool record_history = false;  // keep the loss of every iteration
     // Called after each iteration; return false to stop (StopReason::callback). A callback that

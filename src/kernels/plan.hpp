@@ -96,8 +96,8 @@ const KernelTable& kernels_avx512();
 const KernelTable& kernels_neon();
 #endif
 
-// The table of the active ISA (throws Error(unsupported_isa) if LINSWEEP_ISA asks for one that
-// cannot run here).
-const KernelTable& active_kernels();
+// The table of `isa`, or of the process default when unset (throws Error(unsupported_isa) if
+// that ISA cannot run here).
+const KernelTable& kernels_for(const std::optional<Isa>& isa);
 
 }  // namespace linsweep::detail

@@ -212,8 +212,8 @@ TEST(Float32, ReachesDoubleSolutionWithinConditioningTolerance)
     // for the accumulated rounding of the iteration.
     const double tolerance = 10 * kappa * std::numeric_limits<float>::epsilon();
     ASSERT_LT(tolerance, 1e-3) << "the problem is too ill-conditioned for a float test";
-    // Every ISA this machine runs: the float kernels differ per ISA. The option forces the ISA
-    // process-wide, so the one in use before is restored at the end.
+    // Every ISA this machine runs: the float kernels differ per ISA. The option chooses the
+    // model's kernels only: the process default must stay as it was.
     const Isa previous = active_isa();
     for (Isa isa : compiled_isas())
         for (Solver s : {Solver::cg, Solver::nesterov}) {
@@ -237,8 +237,10 @@ TEST(Float32, ReachesDoubleSolutionWithinConditioningTolerance)
             den += rd.intercept[0] * rd.intercept[0];
             EXPECT_LE(std::sqrt(num / den), tolerance)
                 << solver_name(s) << " isa=" << isa_name(isa) << " kappa=" << kappa;
+            EXPECT_EQ(rd.isa, isa);
+            EXPECT_EQ(rf.isa, isa);
+            EXPECT_EQ(active_isa(), previous) << "FitOptions::isa changed the process default";
         }
-    force_isa(previous);
 }
 
 TEST(Determinism, OneTwoThreeThreadsBitwiseIdentical)
