@@ -1,15 +1,24 @@
-// The few vector operations the kernels use, over xsimd batches (one instantiation per ISA) or
-// plain scalars (the portable path). Kernels are written once against Simd<T, Arch>.
+// The few vector operations the kernels use, over xsimd batches or plain scalars (the portable
+// path). Kernels are written once against Simd<T, Arch>. Like every kernel header, this one is
+// included only by the per-ISA files (kernels/<isa>/kernels.cpp), inside that ISA's namespace:
+// nothing compiled with ISA flags lands in a namespace other code can reach.
 #pragma once
+
+#if !defined(LINSWEEP_ISA)
+#error "kernel headers are included by kernels/<isa>/kernels.cpp, which defines LINSWEEP_ISA"
+#endif
 
 #include <cstddef>
 #include <type_traits>
 
 #if defined(LINSWEEP_SIMD_XSIMD)
 #include <xsimd/xsimd.hpp>
+// xsimd 8.1.0 (Debian 12) gets two things wrong that the kernels rely on; later versions go
+// through the plain calls (and the kernel tests check them).
+#define LINSWEEP_XSIMD_8_1 (XSIMD_VERSION_MAJOR == 8 && XSIMD_VERSION_MINOR <= 1)
 #endif
 
-namespace linsweep::kernels {
+namespace linsweep::kernels::LINSWEEP_ISA {
 
 // Tag of the portable path: plain C++, one lane, valid on every CPU.
 struct portable_arch {};
@@ -29,6 +38,8 @@ template <class T> struct Simd<T, portable_arch> {
     static void store(T* p, vec v) { *p = v; }
     // Two roundings: std::fma would be a slow library call on CPUs without FMA.
     static vec fmadd(vec a, vec b, vec c) { return a * b + c; }
+    static vec min(vec a, vec b) { return b < a ? b : a; }
+    static vec max(vec a, vec b) { return a < b ? b : a; }
     static T sum(vec v) { return v; }
     static vec transpose_sum(const vec* rows) { return rows[0]; }
     static mask first_lanes(std::size_t count) { return count > 0; }
@@ -51,6 +62,8 @@ template <class T, class Arch> struct Simd {
     static vec load(const T* p) { return vec::load_unaligned(p); }
     static void store(T* p, vec v) { v.store_unaligned(p); }
     static vec fmadd(vec a, vec b, vec c) { return fused(a, b, c, Arch{}); }
+    static vec min(vec a, vec b) { return xsimd::min(a, b); }
+    static vec max(vec a, vec b) { return xsimd::max(a, b); }
     static T sum(vec v) { return xsimd::hadd(v); }
     // Lane r of the result is the sum of rows[r] (rows holds `width` vectors).
     static vec transpose_sum(const vec* rows) { return fix_haddp_order(xsimd::haddp(rows), Arch{}); }
@@ -72,7 +85,7 @@ template <class T, class Arch> struct Simd {
 
 private:
     template <class A> static vec fix_haddp_order(vec v, A) { return v; }
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) && LINSWEEP_XSIMD_8_1
     // xsimd 8.1.0's AVX-512 float haddp returns the sums of rows 2,3 and 4,5 (and 10,11 and
     // 12,13) in each other's lanes; swap them back (the permutation is its own inverse).
     static vec fix_haddp_order(vec v, xsimd::avx512bw)
@@ -86,7 +99,7 @@ private:
     }
 #endif
 
-    // xsimd 8.1.0 has no float -> double widening of a whole register; one instruction pair per ISA.
+    // xsimd 8 has no float -> double widening of a whole register; one instruction pair per ISA.
 #if defined(__AVX512F__)
     static void widen_float(vec v, xsimd::batch<double, Arch>* parts, xsimd::avx512bw)
     {
@@ -116,7 +129,7 @@ private:
     {
         return xsimd::fma(a, b, c);
     }
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) && LINSWEEP_XSIMD_8_1
     // xsimd 8.1.0 spells fma as a multiply and an add on AVX-512; with contraction off (our
     // policy) that would round twice, so call the instruction.
     static vec fused(vec a, vec b, vec c, xsimd::avx512bw)
@@ -164,4 +177,4 @@ template <class S> inline void add_sum_and_squares(double* s, double* e, typenam
     }
 }
 
-}  // namespace linsweep::kernels
+}  // namespace linsweep::kernels::LINSWEEP_ISA
