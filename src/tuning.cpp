@@ -104,7 +104,7 @@ Default& process_default()
                 info.tuning = t;
                 info.source = "LINSWEEP_TUNING";
             } else {
-                info.source += " (LINSWEEP_TUNING=\"" + std::string(env) + "\" ignored: malformed)";
+                info.source += " (LINSWEEP_TUNING=\"" + std::string(env) + "\" ignored: not a valid tuning)";
             }
         }
         info.cpu = c.id();
