@@ -21,9 +21,8 @@ template <class T> struct Moments {
         double* lo = out + 2 * n;
         double* hi = out + 3 * n;
         const bool rows = p.layout == Layout::row_major;
-        auto at = [&](std::size_t i, std::size_t j) LINSWEEP_LAMBDA_INLINE {
-            return rows ? p.x[i * p.ldx + j] : p.x[j * p.ldx + i];
-        };
+        auto at = [&](std::size_t i, std::size_t j)
+                      LINSWEEP_LAMBDA_INLINE { return rows ? p.x[i * p.ldx + j] : p.x[j * p.ldx + i]; };
         // The shift: row i0's values (kept in hi until the end, as lo and hi start from them).
         for (std::size_t j = 0; j < n; ++j) {
             sum[j] = m2[j] = 0;

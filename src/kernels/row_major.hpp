@@ -49,7 +49,9 @@ template <class S> struct RowMajorSweep {
                                             bool overread_ok, std::size_t ahead, vec* out)
     {
         vec acc[Streams][A];
-        static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE { static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[s][a] = S::zero(); }); });
+        static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE {
+            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[s][a] = S::zero(); });
+        });
         auto add = [&](auto a, std::size_t j, auto&& load) LINSWEEP_LAMBDA_INLINE {
             const vec wv = S::load(w + j * W);
             static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE {
@@ -61,7 +63,8 @@ template <class S> struct RowMajorSweep {
         };
         auto whole = [](const T* p) LINSWEEP_LAMBDA_INLINE { return S::load(p); };
         std::size_t j = 0;
-        for (; j + A <= tail.full; j += A) static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { add(a, j + a, whole); });
+        for (; j + A <= tail.full; j += A)
+            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { add(a, j + a, whole); });
         // j is a multiple of A here: the last whole vectors and the partial one keep "j into j % A".
         static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
             if (j + a < tail.full) {
@@ -71,7 +74,9 @@ template <class S> struct RowMajorSweep {
             }
         });
         static_assert(A == 2, "the combination below sums two accumulators");
-        static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE { out[s] = tail.vectors() > 1 ? acc[s][0] + acc[s][1] : acc[s][0]; });
+        static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE {
+            out[s] = tail.vectors() > 1 ? acc[s][0] + acc[s][1] : acc[s][0];
+        });
     }
 
     // g[j0 .. j0+W) += sum_r res[r] * x[r][j0 ..] over the block's rows (row r into partial sum
@@ -89,10 +94,13 @@ template <class S> struct RowMajorSweep {
             acc[q] = S::fmadd(S::broadcast(res[r]), x, acc[q]);
         };
         if constexpr (Full) {
-            static_for<B>([&](auto r) LINSWEEP_LAMBDA_INLINE { row(r, std::integral_constant<std::size_t, r % chains>{}); });
+            static_for<B>([&](auto r) LINSWEEP_LAMBDA_INLINE {
+                row(r, std::integral_constant<std::size_t, r % chains>{});
+            });
         } else {
             std::size_t r = 0;
-            for (; r + chains <= nr; r += chains) static_for<chains>([&](auto q) LINSWEEP_LAMBDA_INLINE { row(r + q, q); });
+            for (; r + chains <= nr; r += chains)
+                static_for<chains>([&](auto q) LINSWEEP_LAMBDA_INLINE { row(r + q, q); });
             static_for<chains>([&](auto q) LINSWEEP_LAMBDA_INLINE {
                 if (r + q < nr) row(r + q, q);
             });
