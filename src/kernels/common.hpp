@@ -45,10 +45,12 @@ constexpr std::size_t min_size(std::size_t a, std::size_t b)
 }
 
 // Prefetch hint for the byte at p + bytes, which may lie past the end of X: the address is formed
-// as an integer, since a pointer past the array would be undefined behaviour.
-template <class T> LINSWEEP_KERNEL_INLINE void prefetch_bytes(const T* p, std::size_t bytes)
+// as an integer, since a pointer past the array would be undefined behaviour. Locality 3: into L1;
+// 2: into L2.
+template <class T, int Locality = 3> LINSWEEP_KERNEL_INLINE void prefetch_bytes(const T* p, std::size_t bytes)
 {
-    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + bytes));
+    __builtin_prefetch(reinterpret_cast<const void*>(reinterpret_cast<std::uintptr_t>(p) + bytes), 0,
+                       Locality);
 }
 
 // How the last, partial vector of a row (n % W elements) is read.

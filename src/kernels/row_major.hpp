@@ -81,15 +81,19 @@ template <class S> struct RowMajorSweep {
 
     // g[j0 .. j0+W) += sum_r res[r] * x[r][j0 ..] over the block's rows (row r into partial sum
     // r % chains), then widened. Full: B rows, unrolled, so the broadcast residuals stay in registers.
+    // `next` > 0 (long rows, prefetching on): each read also asks for the element `next` bytes on,
+    // the same place in the next block, into L2, so memory keeps streaming while this block is
+    // worked on from cache.
     template <bool Full, bool Tail>
     LINSWEEP_KERNEL_INLINE static void update_vec(const T* xi, std::size_t ldx, std::size_t nr, const T* res,
                                                   double* g, std::size_t j0, const RowTail<S>& tail,
-                                                  bool overread_ok)
+                                                  bool overread_ok, std::size_t next)
     {
         vec acc[chains];
         static_for<chains>([&](auto q) LINSWEEP_LAMBDA_INLINE { acc[q] = S::zero(); });
         auto row = [&](std::size_t r, auto q) LINSWEEP_LAMBDA_INLINE {
             const T* xr = xi + r * ldx + j0;
+            if (!Full && next != 0) prefetch_bytes<T, 2>(xr, next);
             const vec x = Tail ? tail.load(xr, overread_ok) : S::load(xr);
             acc[q] = S::fmadd(S::broadcast(res[r]), x, acc[q]);
         };
@@ -158,9 +162,11 @@ template <class S> struct RowMajorSweep {
                 add_sum_and_squares<S>(slot + L.s_offset() + c * max_lanes, slot + L.e_offset(), rv);
             });
             double* g = slot + L.g_offset() + c * p.n_pad;
+            const std::size_t next = Prefetch && c + 1 == p.k ? nr * p.ldx * sizeof(T) : 0;
             for (std::size_t j = 0; j < tail.full; ++j)
-                update_vec<Full, false>(xi, p.ldx, nr, res, g, j * W, tail, overread_ok);
-            if (tail.count) update_vec<Full, true>(xi, p.ldx, nr, res, g, tail.full * W, tail, overread_ok);
+                update_vec<Full, false>(xi, p.ldx, nr, res, g, j * W, tail, overread_ok, next);
+            if (tail.count)
+                update_vec<Full, true>(xi, p.ldx, nr, res, g, tail.full * W, tail, overread_ok, next);
         }
     }
 
