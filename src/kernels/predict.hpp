@@ -33,8 +33,8 @@ template <class S> struct Predict {
                     vec rows[W];
                     for (std::size_t r = 0; r < W; ++r) {
                         if (r < nr)
-                            Row::template dots<1, false>(p.x + (i + r) * p.ldx, p.ldx, wc, tail, overread_ok,
-                                                         0, rows + r);
+                            Row::template dots<0, 1, false>(p.x + (i + r) * p.ldx, p.ldx, wc, tail,
+                                                            overread_ok, 0, rows + r);
                         else
                             rows[r] = S::zero();
                     }

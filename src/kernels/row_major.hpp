@@ -42,9 +42,10 @@ template <class S> struct RowMajorSweep {
     }
 
     // Dot products of `Streams` consecutive rows (the first at x) with the packed weights w: the
-    // lanes of out[s] sum to row s's dot product. With Prefetch, each 64-byte line read asks for
-    // the line `ahead` bytes further.
-    template <unsigned Streams, bool Prefetch>
+    // lanes of out[s] sum to row s's dot product. V: vectors per row when known at compile time
+    // (short rows: fully unrolled, the weights stay in registers), 0 otherwise. With Prefetch, each
+    // 64-byte line read asks for the line `ahead` bytes further.
+    template <std::size_t V, unsigned Streams, bool Prefetch>
     LINSWEEP_KERNEL_INLINE static void dots(const T* x, std::size_t ldx, const T* w, const RowTail<S>& tail,
                                             bool overread_ok, std::size_t ahead, vec* out)
     {
@@ -52,6 +53,7 @@ template <class S> struct RowMajorSweep {
         static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE {
             static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[s][a] = S::zero(); });
         });
+        // Vector j of the row into accumulator a = j % A.
         auto add = [&](auto a, std::size_t j, auto&& load) LINSWEEP_LAMBDA_INLINE {
             const vec wv = S::load(w + j * W);
             static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE {
@@ -62,21 +64,31 @@ template <class S> struct RowMajorSweep {
             });
         };
         auto whole = [](const T* p) LINSWEEP_LAMBDA_INLINE { return S::load(p); };
-        std::size_t j = 0;
-        for (; j + A <= tail.full; j += A)
-            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { add(a, j + a, whole); });
-        // j is a multiple of A here: the last whole vectors and the partial one keep "j into j % A".
-        static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
-            if (j + a < tail.full) {
-                add(a, j + a, whole);
-            } else if (j + a == tail.full && tail.count) {
-                add(a, j + a, [&](const T* p) LINSWEEP_LAMBDA_INLINE { return tail.load(p, overread_ok); });
-            }
-        });
+        auto partial = [&](const T* p) LINSWEEP_LAMBDA_INLINE { return tail.load(p, overread_ok); };
+        if constexpr (V > 0) {
+            static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+                constexpr std::integral_constant<std::size_t, v % A> a{};
+                if (v + 1 == V && tail.count)
+                    add(a, v, partial);
+                else
+                    add(a, v, whole);
+            });
+        } else {
+            std::size_t j = 0;
+            for (; j + A <= tail.full; j += A)
+                static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { add(a, j + a, whole); });
+            // j is a multiple of A here: the last whole vectors and the partial one keep j % A.
+            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
+                if (j + a < tail.full)
+                    add(a, j + a, whole);
+                else if (j + a == tail.full && tail.count)
+                    add(a, j + a, partial);
+            });
+        }
         static_assert(A == 2, "the combination below sums two accumulators");
-        static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE {
-            out[s] = tail.vectors() > 1 ? acc[s][0] + acc[s][1] : acc[s][0];
-        });
+        const bool one = V > 0 ? V == 1 : tail.vectors() == 1;
+        static_for<Streams>([&](auto s)
+                                LINSWEEP_LAMBDA_INLINE { out[s] = one ? acc[s][0] : acc[s][0] + acc[s][1]; });
     }
 
     // g[j0 .. j0+W) += sum_r res[r] * x[r][j0 ..] over the block's rows (row r into partial sum
@@ -114,7 +126,7 @@ template <class S> struct RowMajorSweep {
 
     // One block of nr rows (B when Full) starting at row i: for each output, residuals, their sums,
     // and the block's share of G.
-    template <bool Full, unsigned Streams, bool Prefetch>
+    template <bool Full, std::size_t V, unsigned Streams, bool Prefetch>
     LINSWEEP_KERNEL_INLINE static void block(const SweepPlan<T>& p, const RowTail<S>& tail, std::size_t i,
                                              std::size_t nr, double* slot)
     {
@@ -128,15 +140,15 @@ template <class S> struct RowMajorSweep {
             vec rows[U * W];
             if constexpr (Full) {
                 static_for<B / Streams>([&](auto g) LINSWEEP_LAMBDA_INLINE {
-                    dots<Streams, Prefetch>(xi + g * Streams * p.ldx, p.ldx, w, tail, true, ahead,
-                                            rows + g * Streams);
+                    dots<V, Streams, Prefetch>(xi + g * Streams * p.ldx, p.ldx, w, tail, true, ahead,
+                                               rows + g * Streams);
                 });
             } else {
                 std::size_t r = 0;
                 for (; r + Streams <= nr; r += Streams)
-                    dots<Streams, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
+                    dots<V, Streams, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
                 for (; r < nr; ++r)
-                    dots<1, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
+                    dots<V, 1, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
                 for (; r < U * W; ++r) rows[r] = S::zero();
             }
             alignas(64) T res[B];
@@ -163,14 +175,23 @@ template <class S> struct RowMajorSweep {
             });
             double* g = slot + L.g_offset() + c * p.n_pad;
             const std::size_t next = Prefetch && c + 1 == p.k ? nr * p.ldx * sizeof(T) : 0;
-            for (std::size_t j = 0; j < tail.full; ++j)
-                update_vec<Full, false>(xi, p.ldx, nr, res, g, j * W, tail, overread_ok, next);
-            if (tail.count)
-                update_vec<Full, true>(xi, p.ldx, nr, res, g, tail.full * W, tail, overread_ok, next);
+            if constexpr (V > 0) {
+                static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+                    if (v + 1 == V && tail.count)
+                        update_vec<Full, true>(xi, p.ldx, nr, res, g, v * W, tail, overread_ok, next);
+                    else
+                        update_vec<Full, false>(xi, p.ldx, nr, res, g, v * W, tail, overread_ok, next);
+                });
+            } else {
+                for (std::size_t j = 0; j < tail.full; ++j)
+                    update_vec<Full, false>(xi, p.ldx, nr, res, g, j * W, tail, overread_ok, next);
+                if (tail.count)
+                    update_vec<Full, true>(xi, p.ldx, nr, res, g, tail.full * W, tail, overread_ok, next);
+            }
         }
     }
 
-    template <unsigned Streams, bool Prefetch>
+    template <std::size_t V, unsigned Streams, bool Prefetch>
     LINSWEEP_KERNEL_FLATTEN static void run(const SweepPlan<T>& p, std::size_t i0, std::size_t i1,
                                             double* slot)
     {
@@ -181,36 +202,48 @@ template <class S> struct RowMajorSweep {
             // Full blocks: B rows whose partial vectors may be loaded whole. The few last rows of X
             // take the general path.
             const std::size_t full_end = min_size(i1, tail.overread_rows);
-            for (; i + B <= full_end; i += B) block<true, Streams, Prefetch>(p, tail, i, B, slot);
+            for (; i + B <= full_end; i += B) block<true, V, Streams, Prefetch>(p, tail, i, B, slot);
         }
-        for (; i < i1; i += R) block<false, Streams, Prefetch>(p, tail, i, min_size(R, i1 - i), slot);
+        for (; i < i1; i += R) block<false, V, Streams, Prefetch>(p, tail, i, min_size(R, i1 - i), slot);
     }
+
+    // Rows of at most this many vectors have their own unrolled code (and ignore row_streams: a
+    // short row's block is one sequential stream already).
+    static constexpr std::size_t max_short = 8;
 
     // Chunk q into its slot, with the plan's tuning.
     static void chunk(const SweepPlan<T>& p, std::size_t q, double* slot)
     {
         const std::size_t i0 = q * p.chunk_rows, i1 = min_size(p.m, i0 + p.chunk_rows);
-        const bool pf = p.tuning.prefetch != 0;
-        unsigned streams = p.tuning.row_streams;
-        if (streams > max_streams) streams = max_streams;
-        auto go = [&](auto st) LINSWEEP_LAMBDA_INLINE {
+        const std::size_t vectors = (p.n + W - 1) / W;
+        auto with_prefetch = [&](auto v, auto st) LINSWEEP_LAMBDA_INLINE {
+            constexpr std::size_t V = decltype(v)::value;
             constexpr unsigned Streams = decltype(st)::value;
-            if (pf)
-                run<Streams, true>(p, i0, i1, slot);
+            if (p.tuning.prefetch != 0)
+                run<V, Streams, true>(p, i0, i1, slot);
             else
-                run<Streams, false>(p, i0, i1, slot);
+                run<V, Streams, false>(p, i0, i1, slot);
         };
+        constexpr std::integral_constant<unsigned, 1> one{};
+        if (vectors <= max_short) {
+            static_for<max_short>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+                if (v + 1 == vectors) with_prefetch(std::integral_constant<std::size_t, v + 1>{}, one);
+            });
+            return;
+        }
+        constexpr std::integral_constant<std::size_t, 0> any{};
+        const unsigned streams = p.tuning.row_streams < max_streams ? p.tuning.row_streams : max_streams;
         if constexpr (W == 1) {
-            go(std::integral_constant<unsigned, 1>{});  // one lane: nothing to interleave
+            with_prefetch(any, one);  // one lane: nothing to interleave
         } else {
             if (streams >= 8 && max_streams >= 8)
-                go(std::integral_constant<unsigned, (max_streams >= 8 ? 8 : 1)>{});
+                with_prefetch(any, std::integral_constant<unsigned, (max_streams >= 8 ? 8 : 1)>{});
             else if (streams >= 4 && max_streams >= 4)
-                go(std::integral_constant<unsigned, (max_streams >= 4 ? 4 : 1)>{});
+                with_prefetch(any, std::integral_constant<unsigned, (max_streams >= 4 ? 4 : 1)>{});
             else if (streams >= 2)
-                go(std::integral_constant<unsigned, 2>{});
+                with_prefetch(any, std::integral_constant<unsigned, 2>{});
             else
-                go(std::integral_constant<unsigned, 1>{});
+                with_prefetch(any, one);
         }
     }
 };
