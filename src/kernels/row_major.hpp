@@ -14,6 +14,7 @@
 #pragma once
 
 #include "common.hpp"
+#include "short_rows.hpp"
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
@@ -216,13 +217,26 @@ template <class S> struct RowMajorSweep {
     {
         const std::size_t i0 = q * p.chunk_rows, i1 = min_size(p.m, i0 + p.chunk_rows);
         const std::size_t vectors = (p.n + W - 1) / W;
+        // Packed rows of at most half a vector (n | W): vectorized across rows; what is left of the
+        // chunk (fewer than W rows) continues below.
+        std::size_t i = i0;
+        static_for<5>([&](auto e) LINSWEEP_LAMBDA_INLINE {
+            constexpr std::size_t n = std::size_t(1) << e;
+            if constexpr (2 * n <= W) {
+                if (p.n == n && p.ldx == n) {
+                    i = p.tuning.prefetch != 0 ? ShortRowsSweep<S, n>::template run<true>(p, i0, i1, slot)
+                                               : ShortRowsSweep<S, n>::template run<false>(p, i0, i1, slot);
+                }
+            }
+        });
+        if (i == i1) return;
         auto with_prefetch = [&](auto v, auto st) LINSWEEP_LAMBDA_INLINE {
             constexpr std::size_t V = decltype(v)::value;
             constexpr unsigned Streams = decltype(st)::value;
             if (p.tuning.prefetch != 0)
-                run<V, Streams, true>(p, i0, i1, slot);
+                run<V, Streams, true>(p, i, i1, slot);
             else
-                run<V, Streams, false>(p, i0, i1, slot);
+                run<V, Streams, false>(p, i, i1, slot);
         };
         constexpr std::integral_constant<unsigned, 1> one{};
         if (vectors <= max_short) {

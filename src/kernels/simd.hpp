@@ -9,6 +9,7 @@
 #endif
 
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #if defined(LINSWEEP_SIMD_XSIMD)
@@ -73,6 +74,15 @@ template <class T, class Arch> struct Simd {
         return vec::load_aligned(iota) < vec(T(count));
     }
     static vec select(mask m, vec v) { return xsimd::select(m, v, zero()); }
+    // Sums of adjacent lane pairs: a's in the low half of the result, b's in the high half, in order
+    // ([a0+a1, a2+a3, ..., b0+b1, ...]).
+    static vec pair_sums(vec a, vec b) { return pair_sums(a, b, Arch{}); }
+    // Lane l of the result is lane Index::get(l, width) of v (a permutation fixed at compile time).
+    template <class Index> static vec permute(vec v)
+    {
+        using index_type = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+        return xsimd::swizzle(v, xsimd::make_batch_constant<xsimd::batch<index_type, Arch>, Index>());
+    }
     // The lanes of v as double vectors: parts[0] holds the low half (float) or all (double).
     static void widen(vec v, xsimd::batch<double, Arch>* parts)
     {
@@ -122,6 +132,41 @@ private:
         const float32x4_t f = v;
         parts[0] = vcvt_f64_f32(vget_low_f32(f));
         parts[1] = vcvt_high_f64_f32(f);
+    }
+#endif
+
+#if defined(__AVX512F__)
+    static vec pair_sums(vec a, vec b, xsimd::avx512bw)
+    {
+        if constexpr (sizeof(T) == 4) {
+            const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+            return _mm512_add_ps(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
+        } else {
+            const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+            const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+            return _mm512_add_pd(_mm512_permutex2var_pd(a, even, b), _mm512_permutex2var_pd(a, odd, b));
+        }
+    }
+#endif
+#if defined(__AVX2__)
+    // hadd works within 128-bit halves: [a01 a23 b01 b23 | a45 a67 b45 b67]; a 64-bit permute puts
+    // a's pairs before b's.
+    static vec pair_sums(vec a, vec b, xsimd::fma3<xsimd::avx2>)
+    {
+        if constexpr (sizeof(T) == 4)
+            return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_hadd_ps(a, b)), 0xD8));
+        else
+            return _mm256_permute4x64_pd(_mm256_hadd_pd(a, b), 0xD8);
+    }
+#endif
+#if defined(__aarch64__)
+    static vec pair_sums(vec a, vec b, xsimd::neon64)
+    {
+        if constexpr (sizeof(T) == 4)
+            return vpaddq_f32(a, b);
+        else
+            return vpaddq_f64(a, b);
     }
 #endif
 
