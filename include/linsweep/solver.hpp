@@ -118,7 +118,7 @@ public:
     void set_options(const FitOptions& options);
 
 private:
-    struct State;
+    struct LINSWEEP_LOCAL State;
     State* state_;
 };
 
