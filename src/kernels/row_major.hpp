@@ -152,7 +152,7 @@ template <class S> struct RowMajorSweep {
                     dots<V, 1, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
                 for (; r < U * W; ++r) rows[r] = S::zero();
             }
-            alignas(64) T res[B];
+            alignas(64) T res[B] = {};
             const vec bc = S::broadcast(p.b[c]);
             const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;  // null: Y = 0 (Gram sweeps)
             static_for<U>([&](auto u) LINSWEEP_LAMBDA_INLINE {

@@ -84,7 +84,7 @@ template <class T> void check(std::size_t m, std::size_t n)
 
 TEST(KernelMoments, SameBitsEverywhereAndCloseToExact)
 {
-    for (const auto sh : {std::pair<std::size_t, std::size_t>{1, 3}, {37, 5}, {5000, 7}, {20000, 40}}) {
+    for (const auto& sh : {std::pair<std::size_t, std::size_t>{1, 3}, {37, 5}, {5000, 7}, {20000, 40}}) {
         check<float>(sh.first, sh.second);
         check<double>(sh.first, sh.second);
     }
