@@ -385,6 +385,12 @@ int main(int argc, char** argv)
     benchmark::AddCustomContext("linsweep_version", linsweep::version());
     benchmark::AddCustomContext("linsweep_best_isa", linsweep::isa_name(linsweep::best_isa()));
     benchmark::AddCustomContext("linsweep_isas", isas);
+    const linsweep::TuningInfo tuning = linsweep::tuning_in_force();
+    benchmark::AddCustomContext("linsweep_cpu", tuning.cpu);
+    benchmark::AddCustomContext("linsweep_tuning", "row_streams=" + std::to_string(tuning.tuning.row_streams) +
+                                                       " prefetch_distance=" +
+                                                       std::to_string(tuning.tuning.prefetch_distance));
+    benchmark::AddCustomContext("linsweep_tuning_source", tuning.source);
     benchmark::AddCustomContext("threads", join(config.threads));
     benchmark::AddCustomContext("omp_num_procs", std::to_string(omp_get_num_procs()));
     benchmark::AddCustomContext("compiler", "GCC-compatible " __VERSION__);
