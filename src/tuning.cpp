@@ -147,13 +147,26 @@ KernelTuning kernel_tuning(const std::optional<Tuning>& call)
 
 TuningInfo builtin_tuning(const std::string& vendor, int family)
 {
+    // Measured with `linsweep tune` and the benchmark report (bench/results/): where a core's
+    // hardware prefetchers leave DRAM idle, software prefetch and side-by-side long rows help;
+    // where they follow one sequential stream well, extra hints cost.
     TuningInfo info;
-    // One stream of rows in address order and no software prefetch: what every hardware
-    // prefetcher follows. Measured on Intel Xeon (family 6) and, in the project's notes, AMD Zen 4
-    // (family 25), where software prefetch lost 30-50% (bench/results/).
-    info.tuning = Tuning{};
-    info.source = "built-in default for " + (vendor.empty() ? std::string("this CPU") : vendor) + " family " +
-                  std::to_string(family);
+    const std::string where = (vendor.empty() ? std::string("this CPU") : vendor) + " family " + std::to_string(family);
+    if (vendor == "GenuineIntel") {
+        // Xeon (Sapphire/Emerald Rapids, family 6): a prefetch 4 KiB ahead and 4 long rows side by
+        // side kept DRAM busy (bench/results/GenuineIntel-6-207.md).
+        info.tuning = Tuning{4, 4096};
+        info.source = "built-in default for " + where + " (measured on a Xeon, model 207)";
+    } else if (vendor == "AuthenticAMD") {
+        // Zen 4 (family 25): software prefetch cost 30-50%; 8 long rows side by side read fastest
+        // (shared/notes/zen4-probes.md, probes of the same access patterns, not this build).
+        info.tuning = Tuning{8, 0};
+        info.source = "built-in default for " + where + " (from Zen 4 probes)";
+    } else {
+        // One sequential stream, no hints: what every hardware prefetcher follows.
+        info.tuning = Tuning{1, 0};
+        info.source = "built-in default for " + where;
+    }
     return info;
 }
 
