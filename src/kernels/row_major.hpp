@@ -15,6 +15,9 @@
 
 #include "common.hpp"
 #include "short_rows.hpp"
+#ifndef CHAINS
+#define CHAINS 4
+#endif
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
@@ -26,14 +29,18 @@ template <class S> struct RowMajorSweep {
     // residual per row live.
     static constexpr std::size_t B = W > S::registers / 2 ? W : S::registers / 2;
     static constexpr std::size_t U = B / W;  // transpose-sums (vectors of residuals) per block
-    // Accumulators of one row's dot product, and interleaved partial sums of the update.
-    static constexpr std::size_t A = 2;
-    static constexpr std::size_t chains = B < 4 ? B : 4;
+    // Accumulators of one row's dot product: short rows (V > 0, at most 8 vectors) use one, the
+    // rows of a block keep the FMA units busy; longer rows two, to halve each row's dependency
+    // chain. And the interleaved partial sums of the update (B rows per G vector).
+    template <std::size_t V> static constexpr std::size_t accumulators = V > 0 ? 1 : 2;
+    static constexpr std::size_t A = 2;  // the most accumulators of any row
+    static constexpr std::size_t chains = B < CHAINS ? B : CHAINS;
     // Rows read side by side that still fit the registers with their A accumulators each.
     static constexpr unsigned max_streams = S::registers / (2 * A) < 8 ? S::registers / (2 * A) : 8;
 
     static vec sum_chains(const vec* acc)
     {
+        static_assert(chains == 4 || chains == 2 || chains == 1, "a fixed tree of 1, 2 or 4 partial sums");
         if constexpr (chains == 4)
             return (acc[0] + acc[1]) + (acc[2] + acc[3]);
         else if constexpr (chains == 2)
@@ -68,7 +75,7 @@ template <class S> struct RowMajorSweep {
         auto partial = [&](const T* p) LINSWEEP_LAMBDA_INLINE { return tail.load(p, overread_ok); };
         if constexpr (V > 0) {
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
-                constexpr std::integral_constant<std::size_t, v % A> a{};
+                constexpr std::integral_constant<std::size_t, v % accumulators<V>> a{};
                 if (v + 1 == V && tail.count)
                     add(a, v, partial);
                 else
@@ -86,8 +93,7 @@ template <class S> struct RowMajorSweep {
                     add(a, j + a, partial);
             });
         }
-        static_assert(A == 2, "the combination below sums two accumulators");
-        const bool one = V > 0 ? V == 1 : tail.vectors() == 1;
+        const bool one = accumulators<V> == 1 || tail.vectors() == 1;
         static_for<Streams>([&](auto s)
                                 LINSWEEP_LAMBDA_INLINE { out[s] = one ? acc[s][0] : acc[s][0] + acc[s][1]; });
     }
@@ -125,71 +131,107 @@ template <class S> struct RowMajorSweep {
         add_widened<S>(g + j0, sum_chains(acc));
     }
 
-    // One block of nr rows (B when Full) starting at row i: for each output, residuals, their sums,
-    // and the block's share of G.
+    // Phase 1 of a block of nr rows (B when Full) at row i, output c: the dot products, the
+    // residuals into res (B values, 0 past nr), their sums and squares into the slot.
     template <bool Full, std::size_t V, unsigned Streams, bool Prefetch>
-    LINSWEEP_KERNEL_INLINE static void block(const SweepPlan<T>& p, const RowTail<S>& tail, std::size_t i,
-                                             std::size_t nr, double* slot)
+    LINSWEEP_KERNEL_INLINE static void residuals(const SweepPlan<T>& p, const RowTail<S>& tail, std::size_t i,
+                                                 std::size_t nr, std::size_t c, double* slot, T* res)
     {
         const detail::SlotLayout& L = p.slot;
         const T* xi = p.x + i * p.ldx;
-        // Full blocks are always overread-safe (see chunk); the compiler drops the copy path.
+        // Full blocks are always overread-safe (see run); the compiler drops the copy path.
         const bool overread_ok = Full || i + nr <= tail.overread_rows;
         const std::size_t ahead = p.tuning.prefetch;
-        for (std::size_t c = 0; c < p.k; ++c) {
-            const T* w = p.w + c * p.n_pad;
-            vec rows[U * W];
-            if constexpr (Full) {
-                static_for<B / Streams>([&](auto g) LINSWEEP_LAMBDA_INLINE {
-                    dots<V, Streams, Prefetch>(xi + g * Streams * p.ldx, p.ldx, w, tail, true, ahead,
-                                               rows + g * Streams);
-                });
-            } else {
-                std::size_t r = 0;
-                for (; r + Streams <= nr; r += Streams)
-                    dots<V, Streams, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
-                for (; r < nr; ++r)
-                    dots<V, 1, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
-                for (; r < U * W; ++r) rows[r] = S::zero();
-            }
-            alignas(64) T res[B] = {};
-            const vec bc = S::broadcast(p.b[c]);
-            const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;  // null: Y = 0 (Gram sweeps)
-            static_for<U>([&](auto u) LINSWEEP_LAMBDA_INLINE {
-                if (!Full && u * W >= nr) return;
-                const vec dot = S::transpose_sum(rows + u * W);
-                vec yv = S::zero();
-                if (yc != nullptr) {
-                    if (Full && p.y_row == 1) {
-                        yv = S::load(yc + i + u * W);
-                    } else {
-                        alignas(64) T yb[W] = {};
-                        for (std::size_t l = 0; l < W && u * W + l < nr; ++l)
-                            yb[l] = yc[(i + u * W + l) * p.y_row];
-                        yv = S::load(yb);
-                    }
-                }
-                vec rv = yv - dot - bc;
-                if (!Full) rv = S::select(S::first_lanes(nr - u * W), rv);
-                S::store(res + u * W, rv);
-                add_sum_and_squares<S>(slot + L.s_offset() + c * max_lanes, slot + L.e_offset(), rv);
+        const T* w = p.w + c * p.n_pad;
+        vec rows[U * W];
+        if constexpr (Full) {
+            static_for<B / Streams>([&](auto g) LINSWEEP_LAMBDA_INLINE {
+                dots<V, Streams, Prefetch>(xi + g * Streams * p.ldx, p.ldx, w, tail, true, ahead,
+                                           rows + g * Streams);
             });
-            double* g = slot + L.g_offset() + c * p.n_pad;
-            const std::size_t next = Prefetch && c + 1 == p.k ? nr * p.ldx * sizeof(T) : 0;
-            if constexpr (V > 0) {
-                static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
-                    if (v + 1 == V && tail.count)
-                        update_vec<Full, true>(xi, p.ldx, nr, res, g, v * W, tail, overread_ok, next);
-                    else
-                        update_vec<Full, false>(xi, p.ldx, nr, res, g, v * W, tail, overread_ok, next);
-                });
-            } else {
-                for (std::size_t j = 0; j < tail.full; ++j)
-                    update_vec<Full, false>(xi, p.ldx, nr, res, g, j * W, tail, overread_ok, next);
-                if (tail.count)
-                    update_vec<Full, true>(xi, p.ldx, nr, res, g, tail.full * W, tail, overread_ok, next);
+        } else {
+            std::size_t r = 0;
+            for (; r + Streams <= nr; r += Streams)
+                dots<V, Streams, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
+            for (; r < nr; ++r)
+                dots<V, 1, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
+            for (; r < U * W; ++r) rows[r] = S::zero();
+        }
+        const vec bc = S::broadcast(p.b[c]);
+        const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;  // null: Y = 0 (Gram sweeps)
+        static_for<U>([&](auto u) LINSWEEP_LAMBDA_INLINE {
+            if (!Full && u * W >= nr) {
+                S::store(res + u * W, S::zero());
+                return;
+            }
+            const vec dot = S::transpose_sum(rows + u * W);
+            vec yv = S::zero();
+            if (yc != nullptr) {
+                if (Full && p.y_row == 1) {
+                    yv = S::load(yc + i + u * W);
+                } else {
+                    alignas(64) T yb[W] = {};
+                    for (std::size_t l = 0; l < W && u * W + l < nr; ++l)
+                        yb[l] = yc[(i + u * W + l) * p.y_row];
+                    yv = S::load(yb);
+                }
+            }
+            vec rv = yv - dot - bc;
+            if (!Full) rv = S::select(S::first_lanes(nr - u * W), rv);
+            S::store(res + u * W, rv);
+            add_sum_and_squares<S>(slot + L.s_offset() + c * max_lanes, slot + L.e_offset(), rv);
+        });
+    }
+
+    // Phase 2: the block's share of G for output c, from its residuals.
+    template <bool Full, std::size_t V, bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static void update(const SweepPlan<T>& p, const RowTail<S>& tail, std::size_t i,
+                                              std::size_t nr, std::size_t c, double* slot, const T* res)
+    {
+        const T* xi = p.x + i * p.ldx;
+        const bool overread_ok = Full || i + nr <= tail.overread_rows;
+        double* g = slot + p.slot.g_offset() + c * p.n_pad;
+        const std::size_t next = Prefetch && c + 1 == p.k ? nr * p.ldx * sizeof(T) : 0;
+        if constexpr (V > 0) {
+            static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+                if (v + 1 == V && tail.count)
+                    update_vec<Full, true>(xi, p.ldx, nr, res, g, v * W, tail, overread_ok, next);
+                else
+                    update_vec<Full, false>(xi, p.ldx, nr, res, g, v * W, tail, overread_ok, next);
+            });
+        } else {
+            for (std::size_t j = 0; j < tail.full; ++j)
+                update_vec<Full, false>(xi, p.ldx, nr, res, g, j * W, tail, overread_ok, next);
+            if (tail.count)
+                update_vec<Full, true>(xi, p.ldx, nr, res, g, tail.full * W, tail, overread_ok, next);
+        }
+    }
+
+    // Blocks of `step` rows over [begin, end), every output: phase 1 of the next (block, output)
+    // before phase 2 of the current one, so that the core has independent work while a block's
+    // dot products, transpose-sums and residuals wait on each other. Only the order of
+    // independent instructions changes: each sum is formed exactly as without the pipeline.
+    template <bool Full, std::size_t V, unsigned Streams, bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static void blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
+                                              std::size_t begin, std::size_t end, std::size_t step,
+                                              double* slot)
+    {
+        alignas(64) T res[2][B];
+        std::size_t prev_i = 0, prev_nr = 0, prev_c = 0, cur = 0;
+        bool pending = false;
+        for (std::size_t i = begin; i < end; i += step) {
+            const std::size_t nr = Full ? B : min_size(step, end - i);
+            for (std::size_t c = 0; c < p.k; ++c) {
+                residuals<Full, V, Streams, Prefetch>(p, tail, i, nr, c, slot, res[cur]);
+                if (pending) update<Full, V, Prefetch>(p, tail, prev_i, prev_nr, prev_c, slot, res[cur ^ 1]);
+                prev_i = i;
+                prev_nr = nr;
+                prev_c = c;
+                pending = true;
+                cur ^= 1;
             }
         }
+        if (pending) update<Full, V, Prefetch>(p, tail, prev_i, prev_nr, prev_c, slot, res[cur ^ 1]);
     }
 
     template <std::size_t V, unsigned Streams, bool Prefetch>
@@ -202,10 +244,12 @@ template <class S> struct RowMajorSweep {
         if (R == B) {
             // Full blocks: B rows whose partial vectors may be loaded whole. The few last rows of X
             // take the general path.
-            const std::size_t full_end = min_size(i1, tail.overread_rows);
-            for (; i + B <= full_end; i += B) block<true, V, Streams, Prefetch>(p, tail, i, B, slot);
+            const std::size_t full_end =
+                i0 + (min_size(i1, tail.overread_rows) - min_size(i0, tail.overread_rows)) / B * B;
+            blocks<true, V, Streams, Prefetch>(p, tail, i0, full_end, B, slot);
+            i = full_end;
         }
-        for (; i < i1; i += R) block<false, V, Streams, Prefetch>(p, tail, i, min_size(R, i1 - i), slot);
+        blocks<false, V, Streams, Prefetch>(p, tail, i, i1, R, slot);
     }
 
     // Rows of at most this many vectors have their own unrolled code (and ignore row_streams: a
