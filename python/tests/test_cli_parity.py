@@ -13,7 +13,7 @@ CASES = {
     "cg standardize f64": (np.float64, "C", None, dict(solver="cg", standardize=True, tol=1e-10)),
     "gd automatic step f32": (np.float32, "C", None, dict(solver="gd", max_iter=200, tol=0)),
     "nesterov l2 multi-output Fortran f64": (np.float64, "F", 3, dict(solver="nesterov", l2=0.01, max_iter=150)),
-    "gd fixed lr no intercept Fortran f32": (np.float32, "F", 2, dict(solver="gd", learning_rate=0.02,
+    "gd fixed lr no intercept Fortran f32": (np.float32, "F", 2, dict(solver="gd", learning_rate=0.02, tol=0,
                                                                        fit_intercept=False, max_iter=100)),
 }
 
