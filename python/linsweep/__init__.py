@@ -9,8 +9,8 @@
 describes the build and the CPU.
 """
 from ._estimator import DivergedWarning, LinsweepRegressor
-from ._linsweep import info as _info
+from ._linsweep import version as _version
 from ._lowlevel import info, sweep
 
-__version__ = _info()["version"]
+__version__ = _version()
 __all__ = ["LinsweepRegressor", "DivergedWarning", "sweep", "info", "__version__"]

@@ -7,7 +7,8 @@ library as (pointer, rows, cols, leading dimension, layout) and never written.
 
 Converted once (a copy): other dtypes (integers, float16, object arrays, big-endian) become
 float64 in the same memory order; layouts the kernels cannot stride through (negative, zero or
-overlapping strides, both strides non-unit, misaligned buffers) become C-contiguous.
+overlapping strides, both strides non-unit, misaligned buffers) become C-contiguous. y (and W,
+b for `sweep`) take X's dtype: converted when they differ (m x k values, not m x n).
 """
 import numpy as np
 
@@ -32,7 +33,7 @@ def as_matrix(a, dtype=None):
         ok = _linsweep.viewable(a)
     except TypeError:  # a buffer nanobind cannot import (e.g. strides not a multiple of the item size)
         ok = False
-    return a if ok else np.ascontiguousarray(a)
+    return a if ok else np.array(a, order="C")  # a fresh, aligned buffer (ascontiguousarray may return `a`)
 
 
 def as_vector(v, dtype):

@@ -227,6 +227,7 @@ NB_MODULE(_linsweep, m)
     });
     m.def("viewable", &viewable, "a"_a.noconvert());
     m.def("info", &info);
+    m.def("version", &linsweep::version);
     bind_typed<float>(m);
     bind_typed<double>(m);
 }

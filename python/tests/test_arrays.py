@@ -23,6 +23,14 @@ def raw_memmap(tmp_path, a):
     return np.memmap(tmp_path / "raw.bin", dtype=a.dtype, mode="r", shape=a.shape)
 
 
+def misaligned(a):
+    """`a`'s values in a buffer that starts one byte past an 8-byte boundary."""
+    raw = np.zeros(a.nbytes + 16, dtype=np.uint8)
+    start = -raw.ctypes.data % 8 + 1
+    raw[start:start + a.nbytes] = np.frombuffer(a.tobytes(), dtype=np.uint8)
+    return np.frombuffer(raw.data, dtype=a.dtype, count=a.size, offset=start).reshape(a.shape)
+
+
 def npy_memmap(tmp_path, a):
     np.save(tmp_path / "a.npy", a)
     return np.load(tmp_path / "a.npy", mmap_mode="r")
@@ -51,6 +59,7 @@ CONVERTED = {
     "both strides non-unit": lambda rng: base(rng)[::2, ::2],
     "broadcast row": lambda rng: np.broadcast_to(base(rng)[0], (60, 12)),
     "object array of numbers": lambda rng: base(rng).astype(object),
+    "misaligned float64": lambda rng: misaligned(base(rng)),
 }
 
 

@@ -115,3 +115,39 @@ except KeyboardInterrupt:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert float(out.stdout.split()[-1]) < 5
+
+
+def test_concurrent_fits_from_python_threads(rng):
+    """Estimators fitted at once from several Python threads (the GIL released) match serial fits."""
+    data = [regression_data(rng, 20000, 16, k) for k in (None, 2, None, 3)]
+    serial = [LinsweepRegressor(n_threads=1).fit(X, y).coef_ for X, y in data]
+    results = [None] * len(data)
+
+    def work(i):
+        results[i] = LinsweepRegressor(n_threads=1).fit(*data[i]).coef_
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(data))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert all(np.array_equal(a, b) for a, b in zip(results, serial))
+
+
+@pytest.mark.parametrize("value", ["portable", "bogus"])
+def test_linsweep_isa_environment(value):
+    code = """
+import numpy as np, linsweep
+X = np.random.default_rng(0).standard_normal((100, 3)); y = X.sum(1)
+try:
+    print(linsweep.info()["active_isa"], linsweep.LinsweepRegressor().fit(X, y).isa_)
+except ValueError as e:
+    print("ValueError", e)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "LINSWEEP_ISA": value})
+    assert out.returncode == 0, out.stderr
+    if value == "bogus":
+        assert out.stdout.startswith("ValueError") and "bogus" in out.stdout
+    else:
+        assert out.stdout.split() == ["portable", "portable"]
