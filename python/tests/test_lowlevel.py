@@ -1,4 +1,5 @@
 """linsweep.sweep and linsweep.info, threads (threadpoolctl), the GIL and Ctrl-C."""
+import importlib.metadata
 import os
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def test_sweep_is_a_gradient_step(rng):
 
 def test_info():
     info = linsweep.info()
-    assert info["version"] == linsweep.__version__
+    assert info["version"] == linsweep.__version__ == importlib.metadata.version("linsweep")
     assert "portable" in info["compiled_isas"] and info["best_isa"] in info["supported_isas"]
     assert info["active_isa"] in info["supported_isas"] and info["openmp_max_threads"] >= 1
 
