@@ -77,6 +77,9 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         with ``DivergedWarning`` and keeps the last finite iterate; it raises nothing.
     learning_rate_ : float
         The step gd / nesterov used (0 for cg).
+    n_passes_ : int
+        Passes over X made by the fit: setup (statistics, first sweep, the power iteration of the
+        automatic step) and one per iteration.
     isa_ : str
         The instruction set the kernels ran on.
     n_features_in_ : int
@@ -132,6 +135,7 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         self.loss_ = r["loss"]
         self.stop_reason_ = r["stop_reason"]
         self.learning_rate_ = r["step"]
+        self.n_passes_ = r["passes"]
         self.isa_ = r["isa"]
         if self.record_history:
             self.loss_history_ = r["loss_history"]
