@@ -61,8 +61,8 @@ protected:
         // partial last block and, for 3001 rows, several chunks.
         const std::vector<Shape> shapes =
             quick_mode() ? std::vector<Shape>{{301, 5, 1}, {301, 64, 2}, {41, 4200, 1}}
-                         : std::vector<Shape>{
-                               {3001, 4, 2}, {3001, 5, 1}, {3001, 64, 2}, {203, 2100, 1}, {77, 4200, 3}};
+                         : std::vector<Shape>{{3001, 4, 2},   {3001, 5, 1},  {3001, 64, 2},
+                                              {203, 2100, 1}, {77, 4200, 3}, {50, 4096, 1}};
         for (const Shape sh : shapes) {
             const Problem p = make_problem(sh.m, sh.n, sh.k, false);
             const Layout xl = GetParam().layout;
