@@ -29,10 +29,11 @@ template <class S> struct RowMajorSweep {
     // residual per row live.
     static constexpr std::size_t B = W > S::registers / 2 ? W : S::registers / 2;
     static constexpr std::size_t U = B / W;  // transpose-sums (vectors of residuals) per block
-    // Accumulators of one row's dot product: short rows (V > 0, at most 8 vectors) use one, the
-    // rows of a block keep the FMA units busy; longer rows two, to halve each row's dependency
-    // chain. And the interleaved partial sums of the update (B rows per G vector).
-    template <std::size_t V> static constexpr std::size_t accumulators = V > 0 ? 1 : 2;
+    // Accumulators of one row's dot product: rows of at most max_short vectors use one (the rows
+    // of a block keep the FMA units busy), longer rows two, to halve each row's dependency chain.
+    // The count depends on n alone, so the unrolled and the general code add the same numbers in
+    // the same order. And the interleaved partial sums of the update (B rows per G vector).
+    static constexpr std::size_t max_short = 8;
     static constexpr std::size_t A = 2;  // the most accumulators of any row
     static constexpr std::size_t chains = B < CHAINS ? B : CHAINS;
     // Rows read side by side that still fit the registers with their A accumulators each.
@@ -73,14 +74,19 @@ template <class S> struct RowMajorSweep {
         };
         auto whole = [](const T* p) LINSWEEP_LAMBDA_INLINE { return S::load(p); };
         auto partial = [&](const T* p) LINSWEEP_LAMBDA_INLINE { return tail.load(p, overread_ok); };
+        constexpr std::integral_constant<std::size_t, 0> first{};
+        const bool one = tail.vectors() <= max_short;
         if constexpr (V > 0) {
+            static_assert(V <= max_short, "unrolled rows use one accumulator");
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
-                constexpr std::integral_constant<std::size_t, v % accumulators<V>> a{};
                 if (v + 1 == V && tail.count)
-                    add(a, v, partial);
+                    add(first, v, partial);
                 else
-                    add(a, v, whole);
+                    add(first, v, whole);
             });
+        } else if (one) {
+            for (std::size_t j = 0; j < tail.full; ++j) add(first, j, whole);
+            if (tail.count) add(first, tail.full, partial);
         } else {
             std::size_t j = 0;
             for (; j + A <= tail.full; j += A)
@@ -93,7 +99,6 @@ template <class S> struct RowMajorSweep {
                     add(a, j + a, partial);
             });
         }
-        const bool one = accumulators<V> == 1 || tail.vectors() == 1;
         static_for<Streams>([&](auto s)
                                 LINSWEEP_LAMBDA_INLINE { out[s] = one ? acc[s][0] : acc[s][0] + acc[s][1]; });
     }
@@ -249,12 +254,13 @@ template <class S> struct RowMajorSweep {
             blocks<true, V, Streams, Prefetch>(p, tail, i0, full_end, B, slot);
             i = full_end;
         }
-        blocks<false, V, Streams, Prefetch>(p, tail, i, i1, R, slot);
+        blocks<false, 0, Streams, Prefetch>(p, tail, i, i1, R, slot);
     }
 
-    // Rows of at most this many vectors have their own unrolled code (and ignore row_streams: a
-    // short row's block is one sequential stream already).
-    static constexpr std::size_t max_short = 8;
+    // Full blocks of rows of 1, 2, 4 or 8 vectors have their own unrolled code; other counts up to
+    // 8, and partial blocks, take the general loop (fewer instantiations, a shorter build). Rows of
+    // at most 8 vectors ignore row_streams: a short row's block is one sequential stream already.
+    static constexpr bool unrolled(std::size_t v) { return v == 1 || v == 2 || v == 4 || v == 8; }
 
     // Chunk q into its slot, with the plan's tuning.
     static void chunk(const SweepPlan<T>& p, std::size_t q, double* slot)
@@ -283,13 +289,15 @@ template <class S> struct RowMajorSweep {
                 run<V, Streams, false>(p, i, i1, slot);
         };
         constexpr std::integral_constant<unsigned, 1> one{};
+        constexpr std::integral_constant<std::size_t, 0> any{};
         if (vectors <= max_short) {
+            if (!unrolled(vectors)) return with_prefetch(any, one);
             static_for<max_short>([&](auto v) LINSWEEP_LAMBDA_INLINE {
-                if (v + 1 == vectors) with_prefetch(std::integral_constant<std::size_t, v + 1>{}, one);
+                if constexpr (unrolled(v + 1))
+                    if (v + 1 == vectors) with_prefetch(std::integral_constant<std::size_t, v + 1>{}, one);
             });
             return;
         }
-        constexpr std::integral_constant<std::size_t, 0> any{};
         const unsigned streams = p.tuning.row_streams < max_streams ? p.tuning.row_streams : max_streams;
         if constexpr (W == 1) {
             with_prefetch(any, one);  // one lane: nothing to interleave
