@@ -258,8 +258,13 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
 
     // Totals, lanes summed in a fixed order; check before writing anything.
     const double* total = plan.slots;
-    double e = 0;
-    for (std::size_t l = 0; l < detail::max_lanes; ++l) e += total[plan.slot.e_offset() + l];
+    const auto lane_sum = [](const double* lanes) {
+        double sum = 0;
+        for (std::size_t l = 0; l < detail::max_lanes; ++l) sum += lanes[l];
+        return sum;
+    };
+    const double e = lane_sum(total + plan.slot.e_offset());
+    const double* s_lanes = total + plan.slot.s_offset();
     bool finite = std::isfinite(e);
     for (std::size_t c = 0; c < k && finite; ++c)
         for (std::size_t j = 0; j < n; ++j)
@@ -267,6 +272,9 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
                 finite = false;
                 break;
             }
+    // s too: in float it overflows where e and G, summed in double, stay finite.
+    for (std::size_t c = 0; s != nullptr && c < k && finite; ++c)
+        finite = std::isfinite(static_cast<T>(lane_sum(s_lanes + c * detail::max_lanes)));
     if (!finite)
         fail(Status::non_finite_data,
              gram ? "the Gram sweep is not finite: X holds NaN or Inf, or X*P overflows"
@@ -275,12 +283,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     for (std::size_t c = 0; c < k; ++c)
         for (std::size_t j = 0; j < n; ++j) G(j, c) = static_cast<T>(total[c * n_pad + j]);
     if (s != nullptr)
-        for (std::size_t c = 0; c < k; ++c) {
-            double sc = 0;
-            for (std::size_t l = 0; l < detail::max_lanes; ++l)
-                sc += total[plan.slot.s_offset() + c * detail::max_lanes + l];
-            s[c] = static_cast<T>(sc);
-        }
+        for (std::size_t c = 0; c < k; ++c) s[c] = static_cast<T>(lane_sum(s_lanes + c * detail::max_lanes));
     return e;
 }
 

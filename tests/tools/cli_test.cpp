@@ -565,6 +565,16 @@ TEST_F(BadInput, NonFiniteNpyData)
     EXPECT_EQ(listing(), before);
 }
 
+TEST_F(BadInput, Float32SumsOverflowingFloat)
+{
+    // Finite float data whose bias sum overflows float (4 * 3e38 > 3.4e38): bad data, not a
+    // divergence, whatever the solver.
+    write_text("huge.csv", "y,x\n3e38,1e-30\n3e38,1e-30\n3e38,1e-30\n3e38,1e-30\n");
+    for (const char* solver : {"gd", "nesterov", "cg"})
+        expect_failure(fit({"--data", "huge.csv", "--dtype", "f32", "--solver", solver}), 2,
+                       "the sweep's loss or gradient is not finite");
+}
+
 TEST_F(BadInput, ModelOfTheWrongFeatureCount)
 {
     expect_failure({"predict", "--model", "model.json", "--x", "x2.npy", "--out", "p.csv"}, 2,
