@@ -9,8 +9,6 @@
 //  * quick mode: column-major 2100 x 2048 (k = 1) and 700 x 2048 (k = 3): 16-row panels,
 //    132 x 2080 and 44 x 6208; row-major 8191 x 1376 (k = 3).
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -18,6 +16,7 @@
 #include "bitwise.hpp"
 #include "isas.hpp"
 #include "linsweep/core.hpp"
+#include "test_data.hpp"
 
 namespace {
 
@@ -28,20 +27,10 @@ using linsweep_test::bitwise_equal;
 // The combine goes threaded from this many doubles of partial sums on (src/sweep.cpp).
 constexpr std::size_t threaded_combine_doubles = std::size_t(1) << 18;
 
-bool quick_mode()
-{
-    const char* q = std::getenv("LINSWEEP_TEST_QUICK");
-    return q != nullptr && *q != '\0' && std::strcmp(q, "0") != 0;
-}
-
 // Deterministic values in [-1, 1) on a 2^-19 grid (exact in float): element `index` of stream `seed`.
 float value(std::uint64_t seed, std::uint64_t index)
 {
-    std::uint64_t z = seed * 0x9e3779b97f4a7c15ull + index + 1;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return static_cast<float>(z >> 44) * 0x1p-19f - 1.0f;
+    return static_cast<float>(linsweep_test::mix(seed, index) >> 44) * 0x1p-19f - 1.0f;
 }
 
 struct Shape {
@@ -118,13 +107,14 @@ protected:
 
 TEST_P(KernelThreadedCombine, BitwiseIdenticalForAnyThreadCount)
 {
-    const std::vector<Shape> shapes = quick_mode() ? std::vector<Shape>{{2100, 2048, 1, Layout::col_major},
-                                                                        {700, 2048, 3, Layout::col_major},
-                                                                        {8191, 1376, 3, Layout::row_major}}
-                                                   : std::vector<Shape>{{200000, 256, 1, Layout::col_major},
-                                                                        {200000, 256, 3, Layout::col_major},
-                                                                        {8191, 4080, 1, Layout::row_major},
-                                                                        {8191, 1376, 3, Layout::row_major}};
+    const std::vector<Shape> shapes = linsweep_test::quick_mode()
+                                          ? std::vector<Shape>{{2100, 2048, 1, Layout::col_major},
+                                                               {700, 2048, 3, Layout::col_major},
+                                                               {8191, 1376, 3, Layout::row_major}}
+                                          : std::vector<Shape>{{200000, 256, 1, Layout::col_major},
+                                                               {200000, 256, 3, Layout::col_major},
+                                                               {8191, 4080, 1, Layout::row_major},
+                                                               {8191, 1376, 3, Layout::row_major}};
     for (const Shape& sh : shapes) {
         check<float>(sh);
         check<double>(sh);
