@@ -133,13 +133,13 @@ protected:
 // vector (n = 3), two outputs.
 TEST_P(KernelExactSums, TenMillionShortRows)
 {
-    check(IntegerProblem(linsweep_test::quick_mode() ? 200003 : 10000019, 3, 2));
+    check(IntegerProblem(linsweep_test::quick_mode() ? 100003 : 10000019, 3, 2));
 }
 
 // Rows of whole vectors plus a tail (n = 29), three outputs.
 TEST_P(KernelExactSums, MillionLongRows)
 {
-    check(IntegerProblem(linsweep_test::quick_mode() ? 50021 : 1000003, 29, 3));
+    check(IntegerProblem(linsweep_test::quick_mode() ? 25013 : 1000003, 29, 3));
 }
 
 INSTANTIATE_TEST_SUITE_P(Isa, KernelExactSums, testing::ValuesIn(linsweep_test::usable_isas()),
