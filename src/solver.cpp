@@ -145,7 +145,7 @@ template <class T> struct Regressor<T>::State {
     std::vector<double> q, xn, pv, pq, colsum, stats;
     std::size_t passes = 0;
 
-    KernelOptions kernel_options() const { return KernelOptions{options.threads, options.isa}; }
+    KernelOptions kernel_options() const { return KernelOptions{options.threads, options.isa, std::nullopt}; }
 
     // ---- sizing -----------------------------------------------------------------------------
 

@@ -219,7 +219,7 @@ int fit_as(const FitArgs& a, const std::optional<NpyFile>& x_file, const std::op
     // Quality from the predictions of the same kernel `linsweep predict` uses.
     std::vector<T> yhat(m * k);
     predict(d.X.view(), row_major<const T>(r.weights.data(), n, k), r.intercept.data(),
-            row_major(yhat.data(), m, k), KernelOptions{a.threads, options.isa});
+            row_major(yhat.data(), m, k), KernelOptions{a.threads, options.isa, std::nullopt});
     const Metrics q = metrics(d.Y.view(), row_major<const T>(yhat.data(), m, k));
     const double bytes = double(m) * double(n) * sizeof(T);
     const double gbps = seconds > 0 ? double(r.iterations) * bytes / seconds / 1e9 : 0;
