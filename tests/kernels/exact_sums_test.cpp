@@ -95,7 +95,7 @@ protected:
         const linsweep::MatrixView<const T> X{x.data(), m, n, 0, layout};
         const auto Y = linsweep::row_major<const T>(y.data(), m, k);
         const auto W = linsweep::row_major<const T>(w.data(), n, k);
-        const linsweep::KernelOptions opt{0, GetParam()};
+        const linsweep::KernelOptions opt = linsweep_test::options_for(GetParam());
         linsweep::Workspace ws;
         std::vector<T> g(n * k), s(k);
 

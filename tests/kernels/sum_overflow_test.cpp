@@ -19,7 +19,7 @@ using linsweep_test::bitwise_equal;
 
 class KernelSumOverflow : public testing::TestWithParam<Isa> {
 protected:
-    linsweep::KernelOptions options() const { return {0, GetParam()}; }
+    linsweep::KernelOptions options() const { return linsweep_test::options_for(GetParam()); }
 };
 
 // Outputs preset to a sentinel; the call must throw non_finite_data and leave them as they were.

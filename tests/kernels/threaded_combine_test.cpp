@@ -72,7 +72,7 @@ public:
         out.s.assign(sh_.k, T(0));
         const auto G = linsweep::row_major(out.g.data(), sh_.n, sh_.k);
         linsweep::Workspace ws;
-        const linsweep::KernelOptions opt{threads, isa};
+        const linsweep::KernelOptions opt = linsweep_test::options_for(isa, threads);
         out.e = gram ? linsweep::gram_sweep(X, W, b_.data(), G, out.s.data(), ws, opt)
                      : linsweep::sweep(X, linsweep::row_major(y_.data(), sh_.m, sh_.k), W, b_.data(), G,
                                        out.s.data(), ws, opt);

@@ -27,6 +27,15 @@ inline std::vector<linsweep::Isa> usable_isas()
     return out;
 }
 
+// Kernel options for calls on `isa` (everything else the default).
+inline linsweep::KernelOptions options_for(linsweep::Isa isa, int threads = 0)
+{
+    linsweep::KernelOptions o;
+    o.isa = isa;
+    o.threads = threads;
+    return o;
+}
+
 struct IsaParamName {
     std::string operator()(const testing::TestParamInfo<linsweep::Isa>& info) const
     {
