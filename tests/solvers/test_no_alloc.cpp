@@ -44,4 +44,9 @@ TEST(NoAllocation, CounterSeesAllocations)
     Regressor<double> model;
     model.fit(row_major(P.X.data(), P.m, P.n), row_major(P.Y.data(), P.m, 1));
     EXPECT_GT(linsweep_test::allocation_count() - before, 0);
+    // Workspace growth is counted too (it allocates through the aligned operator new).
+    Workspace ws;
+    const long before_ws = linsweep_test::allocation_count();
+    ws.reserve(P.m, P.n, 1);
+    EXPECT_EQ(linsweep_test::allocation_count() - before_ws, 1);
 }

@@ -1,5 +1,7 @@
 // Replaces the global operator new/delete of a test binary that links this file, counting every
-// allocation: the no-allocation tests read the count around the code under test.
+// allocation through any form of operator new (plain, array, aligned, nothrow): the
+// no-allocation tests read the count around the code under test. linsweep::Workspace allocates
+// through the aligned nothrow form, so its growth is counted too.
 #include "alloc_counter.hpp"
 
 #include <atomic>
@@ -52,6 +54,14 @@ void* operator new[](std::size_t size, const std::nothrow_t&) noexcept
 {
     return counted_alloc(size, 0);
 }
+void* operator new(std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept
+{
+    return counted_alloc(size, static_cast<std::size_t>(align));
+}
+void* operator new[](std::size_t size, std::align_val_t align, const std::nothrow_t&) noexcept
+{
+    return counted_alloc(size, static_cast<std::size_t>(align));
+}
 void operator delete(void* p) noexcept
 {
     counted_free(p);
@@ -81,6 +91,22 @@ void operator delete(void* p, std::size_t, std::align_val_t) noexcept
     counted_free(p);
 }
 void operator delete[](void* p, std::size_t, std::align_val_t) noexcept
+{
+    counted_free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept
+{
+    counted_free(p);
+}
+void operator delete[](void* p, const std::nothrow_t&) noexcept
+{
+    counted_free(p);
+}
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept
+{
+    counted_free(p);
+}
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept
 {
     counted_free(p);
 }

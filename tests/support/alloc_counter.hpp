@@ -3,6 +3,6 @@
 #pragma once
 
 namespace linsweep_test {
-// Calls of any global operator new so far in this process.
+// Calls of any global operator new (every form) so far in this process.
 long allocation_count() noexcept;
 }  // namespace linsweep_test

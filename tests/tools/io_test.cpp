@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "bitwise.hpp"
 #include "io/csv.hpp"
 #include "io/error.hpp"
 #include "io/files.hpp"
@@ -82,8 +83,16 @@ TEST(Csv, ReportsFileLineAndColumn)
               "d.csv:2: column 2 ('x'): non-finite value 'nan' (the data must be finite)");
     EXPECT_EQ(input_failure([] { parse_csv<float>("y\n1e39\n", "d.csv", all_columns()); }),
               "d.csv:2: column 1 ('y'): '1e39' is out of range for f32");
+    // Quoting errors name the column too (and its name once the header is read), at the line
+    // where the quote opens or closes.
     EXPECT_EQ(input_failure([] { parse_csv<double>("y,\"x\n1,2\n", "d.csv", all_columns()); }),
-              "d.csv:1: unterminated quoted field");
+              "d.csv:1: column 2: unterminated quoted field");
+    EXPECT_EQ(input_failure([] { parse_csv<double>("y,x\n1,2\n3,\"4\n", "d.csv", all_columns()); }),
+              "d.csv:3: column 2 ('x'): unterminated quoted field");
+    EXPECT_EQ(input_failure([] { parse_csv<double>("y,x\n1,2\n\"3\n\"x,4\n", "d.csv", all_columns()); }),
+              "d.csv:4: column 1 ('y'): unexpected text after a closing quote");
+    EXPECT_EQ(input_failure([] { parse_csv<double>("\"y\"z,x\n1,2\n", "d.csv", all_columns()); }),
+              "d.csv:1: column 1: unexpected text after a closing quote");
     EXPECT_EQ(input_failure([] { parse_csv<double>("y,x,y\n1,2,3\n", "d.csv", all_columns()); }),
               "d.csv:1: duplicate column name 'y' (columns 1 and 3)");
     EXPECT_EQ(input_failure([] { parse_csv<double>("y,x\n", "d.csv", all_columns()); }),
@@ -93,6 +102,24 @@ TEST(Csv, ReportsFileLineAndColumn)
     // Control bytes never reach the one-line message.
     EXPECT_EQ(input_failure([] { parse_csv<double>("y\n\"a\nb\"\n", "d.csv", all_columns()); }),
               "d.csv:2: column 1 ('y'): 'a?b' is not a number");
+}
+
+// The shortest form (as predict writes CSV) reads back to the same bits, -0.0 included.
+template <class T> void expect_text_round_trip()
+{
+    using L = std::numeric_limits<T>;
+    const std::vector<T> values{T(-0.0),  T(0.0),   T(0.1),      T(-1) / T(3), L::denorm_min(),
+                                L::min(), L::max(), L::lowest(), L::epsilon(), std::nextafter(T(1), T(2))};
+    std::string text = "v\n";
+    for (const T v : values) text += shortest(v) + "\n";
+    const auto t = parse_csv<T>(text, "t.csv", all_columns());
+    EXPECT_TRUE(linsweep_test::bitwise_equal(t.values, values)) << text;
+}
+
+TEST(Csv, ShortestTextRoundTripsEveryBit)
+{
+    expect_text_round_trip<double>();
+    expect_text_round_trip<float>();
 }
 
 TEST(Csv, FindsColumnsByNameThenIndex)
@@ -238,7 +265,7 @@ using Files = TempDir;
 
 TEST_F(Files, WrittenNpyReadsBackInBothLayouts)
 {
-    const std::vector<float> v{1, 2, 3, 4, 5, 6};
+    const std::vector<float> v{1, -0.0f, 3, 4, 5, std::numeric_limits<float>::denorm_min()};
     for (const auto layout : {linsweep::Layout::row_major, linsweep::Layout::col_major}) {
         const std::string path = (dir / "w.npy").string();
         {
@@ -254,7 +281,8 @@ TEST_F(Files, WrittenNpyReadsBackInBothLayouts)
         const auto m = to_matrix<float>(f.array, path);
         const linsweep::MatrixView<const float> expected{v.data(), 2, 3, 0, layout};
         for (std::size_t i = 0; i < 2; ++i)
-            for (std::size_t j = 0; j < 3; ++j) EXPECT_EQ(m.view()(i, j), expected(i, j));
+            for (std::size_t j = 0; j < 3; ++j)
+                EXPECT_TRUE(linsweep_test::same_bits(m.view()(i, j), expected(i, j))) << i << ", " << j;
     }
 }
 
@@ -316,8 +344,9 @@ TEST(ModelFile, RoundTripsEveryDoubleExactly)
     m.intercept = {std::nextafter(1.0, 2.0), -0.0};
     m.solver = "cg";
     const Model r = parse_model(model_json(m), "m.json");
-    EXPECT_EQ(r.weights, m.weights);
-    EXPECT_EQ(r.intercept, m.intercept);
+    // Bits, not ==: the -0.0 intercept must come back negative.
+    EXPECT_TRUE(linsweep_test::bitwise_equal(r.weights, m.weights));
+    EXPECT_TRUE(linsweep_test::bitwise_equal(r.intercept, m.intercept));
     EXPECT_EQ(r.feature_names, m.feature_names);
     EXPECT_EQ(r.target_names, m.target_names);
     EXPECT_EQ(r.features, 2u);

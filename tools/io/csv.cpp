@@ -18,10 +18,22 @@ struct Field {
     bool escaped_quotes = false;  // a quoted field holding "" pairs (only names need unescaping)
 };
 
+// Where a cell is: "FILE:LINE: column C ('name')", the name once the header is known.
+std::string cell_location(const std::string& source, std::size_t line, std::size_t column,
+                          const std::vector<std::string>& names)
+{
+    std::string where = source + ":" + std::to_string(line) + ": column " + std::to_string(column + 1);
+    if (column < names.size()) where += " (" + printable(names[column]) + ")";
+    return where;
+}
+
 // Splits text into records of fields, tracking line numbers (quoted fields may span lines).
 class RecordScanner {
 public:
     RecordScanner(std::string_view text, const std::string& source) : text_(text), source_(source) {}
+
+    // The header's names, for messages about the records after it.
+    void name_columns(const std::vector<std::string>& names) { names_ = &names; }
 
     // Reads the next record; false at the end of the text.
     bool next(std::vector<Field>& fields)
@@ -30,7 +42,7 @@ public:
         line_ = next_line_;
         fields.clear();
         for (;;) {
-            fields.push_back(opens_quote() ? quoted_field() : plain_field());
+            fields.push_back(opens_quote() ? quoted_field(fields.size()) : plain_field());
             if (pos_ >= text_.size()) return true;
             const char sep = text_[pos_++];
             if (sep == '\n') {
@@ -67,13 +79,15 @@ private:
         return {f, false};
     }
 
-    Field quoted_field()
+    // The quoted field of 0-based `column`.
+    Field quoted_field(std::size_t column)
     {
+        const std::size_t open_line = next_line_;
         const std::size_t start = ++pos_;
         bool escaped = false;
         for (;;) {
             if (pos_ >= text_.size())
-                throw input_error(source_ + ":" + std::to_string(line_) + ": unterminated quoted field");
+                throw input_error(where(open_line, column) + ": unterminated quoted field");
             const char c = text_[pos_];
             if (c == '\n') ++next_line_;
             if (c == '"') {
@@ -90,13 +104,19 @@ private:
         ++pos_;  // closing quote
         while (pos_ < text_.size() && (blank_char(text_[pos_]) || text_[pos_] == '\r')) ++pos_;
         if (pos_ < text_.size() && text_[pos_] != ',' && text_[pos_] != '\n')
-            throw input_error(source_ + ":" + std::to_string(next_line_) +
-                              ": unexpected text after a closing quote");
+            throw input_error(where(next_line_, column) + ": unexpected text after a closing quote");
         return {f, escaped};
+    }
+
+    std::string where(std::size_t line, std::size_t column) const
+    {
+        static const std::vector<std::string> no_names;
+        return cell_location(source_, line, column, names_ != nullptr ? *names_ : no_names);
     }
 
     std::string_view text_;
     const std::string& source_;
+    const std::vector<std::string>* names_ = nullptr;
     std::size_t pos_ = 0;
     std::size_t line_ = 0;
     std::size_t next_line_ = 1;
@@ -126,22 +146,23 @@ std::string header_name(const Field& f)
     return name;
 }
 
-template <class T> T parse_cell(std::string_view cell, const std::string& where)
+// `where()` names the cell in messages (built only on error: this runs once per cell).
+template <class T, class Where> T parse_cell(std::string_view cell, const Where& where)
 {
     cell = trim(cell);
-    if (cell.empty()) throw input_error(where + ": empty cell");
+    if (cell.empty()) throw input_error(where() + ": empty cell");
     const char* first = cell.data();
     const char* last = first + cell.size();
     if (*first == '+' && cell.size() > 1 && first[1] != '-' && first[1] != '+') ++first;
     T value{};
     const auto [end, ec] = std::from_chars(first, last, value);
     if (ec == std::errc::result_out_of_range)
-        throw input_error(where + ": " + printable(cell) + " is out of range for " +
+        throw input_error(where() + ": " + printable(cell) + " is out of range for " +
                           dtype_name(dtype_of<T>()));
     if (ec != std::errc() || end != last)
-        throw input_error(where + ": " + printable(cell) + " is not a number");
+        throw input_error(where() + ": " + printable(cell) + " is not a number");
     if (!std::isfinite(value))
-        throw input_error(where + ": non-finite value " + printable(cell) + " (the data must be finite)");
+        throw input_error(where() + ": non-finite value " + printable(cell) + " (the data must be finite)");
     return value;
 }
 
@@ -165,19 +186,20 @@ CsvTable<T> parse_csv(std::string_view text, const std::string& source, const Co
                 throw input_error(source + ":" + std::to_string(header_line) + ": duplicate column name " +
                                   printable(table.names[c]) + " (columns " + std::to_string(d + 1) + " and " +
                                   std::to_string(c + 1) + ")");
+    scanner.name_columns(table.names);
     table.columns = plan(table.names);
     for (std::size_t c : table.columns)
         if (c >= table.names.size()) throw ToolError(Exit::internal, "column plan out of range");
 
     while (scanner.next(fields)) {
         if (blank(fields)) continue;
-        const std::string line = source + ":" + std::to_string(scanner.line());
         if (fields.size() != table.names.size())
-            throw input_error(line + ": " + std::to_string(fields.size()) + " fields, the header has " +
+            throw input_error(source + ":" + std::to_string(scanner.line()) + ": " +
+                              std::to_string(fields.size()) + " fields, the header has " +
                               std::to_string(table.names.size()));
         for (std::size_t c : table.columns)
-            table.values.push_back(parse_cell<T>(fields[c].text, line + ": column " + std::to_string(c + 1) +
-                                                                     " (" + printable(table.names[c]) + ")"));
+            table.values.push_back(parse_cell<T>(
+                fields[c].text, [&] { return cell_location(source, scanner.line(), c, table.names); }));
         ++table.rows;
     }
     if (table.rows == 0) throw input_error(source + ": no data rows after the header");
