@@ -205,7 +205,7 @@ template <class T> void run_step(benchmark::State& state, const Problem<T>& p)
     }
     if (!(worst <= 1)) {
         std::ostringstream msg;
-        msg << "Regressor::step disagrees with the reference step (error/tolerance = " << worst << ")";
+        msg << "Regressor::step disagrees with the reference step (error/bound = " << worst << ")";
         return fail(state, msg.str());
     }
     const long long before = g_allocations.load();

@@ -14,6 +14,22 @@ namespace {
 // neither the bits nor the error bound depend on m's split over threads.
 constexpr std::size_t block_rows = 1024;
 
+// c u / (1 - c u): bounds the relative error of c roundings; infinite (no bound) when c u >= 1.
+double gamma(double c, double u)
+{
+    const double cu = c * u;
+    return cu < 1 ? cu / (1 - cu) : HUGE_VAL;
+}
+// coefficient * scale; 0 for a zero scale (all terms zero: no error) even without a bound.
+double times(double coefficient, double scale)
+{
+    return scale == 0 ? 0 : coefficient * scale;
+}
+template <class U> constexpr double unit_roundoff()
+{
+    return static_cast<double>(std::numeric_limits<U>::epsilon() / 2);
+}
+
 // Longest chain of roundings in the reference (see sweep_reference.hpp): a residual (n + 2), its
 // product with x (1), a block (1023), the tree over blocks (64), and for e the sum over the k
 // outputs (a pairwise tree: 64).
@@ -206,24 +222,6 @@ template Reference::Reference(linsweep::MatrixView<const double>, linsweep::Matr
                               linsweep::MatrixView<const double>, const double*, ReferenceParts);
 
 // ---- bounds ---------------------------------------------------------------------------------------
-
-double gamma(double c, double u)
-{
-    const double cu = c * u;
-    return cu < 1 ? cu / (1 - cu) : HUGE_VAL;
-}
-
-namespace {
-// coefficient * scale, where a zero scale (all terms zero) bounds nothing even without a bound.
-double times(double coefficient, double scale)
-{
-    return scale == 0 ? 0 : coefficient * scale;
-}
-template <class U> constexpr double unit_roundoff()
-{
-    return static_cast<double>(std::numeric_limits<U>::epsilon() / 2);
-}
-}  // namespace
 
 template <class T> Bounds<T>::Bounds(std::size_t n, double c_t, double c_d)
 {

@@ -120,7 +120,4 @@ private:
     double in_t_, in_d_, in_ref_, predict_, slack_;
 };
 
-// gamma(c, u) = c u / (1 - c u); infinite when c u >= 1 (no bound).
-double gamma(double c, double u);
-
 }  // namespace linsweep_test
