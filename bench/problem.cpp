@@ -1,4 +1,4 @@
-// Problem generation, the long-double reference gradient and its tolerance.
+// The benchmark's problem, its long-double reference, and the check of a variant against it.
 #include "problem.hpp"
 
 #include <sys/mman.h>
@@ -42,6 +42,13 @@ template <class T> void LargeArray<T>::release() noexcept
 template class LargeArray<float>;
 template class LargeArray<double>;
 
+// X uniform in [-1, 1); Y = X V + E with planted weights V uniform in [-1, 1) and E in [7/8, 9/8)
+// (an intercept of about 1, plus noise); the start (W0, b0) small, uniform in [-1/8, 1/8).
+// Why a small start: the bounds scale with rho = |y| + |b| + sum |x w|, which then stays close to
+// |y| while G = X^T R stays about m (v - w)/3 and s about m. A wrong sign, column or intercept
+// is then well outside even the bound of a variant summing in float over the rows, which grows
+// as m u (0.24 at m = 4*10^6); a start at, say, V/2 would put sum |x w| ~ n/8 into rho and
+// hide a wrong sign in float at 1,000,000 x 64.
 template <class T> std::unique_ptr<Problem<T>> make_problem(std::size_t m, std::size_t n, std::size_t k)
 {
     auto p = std::make_unique<Problem<T>>();
@@ -50,76 +57,48 @@ template <class T> std::unique_ptr<Problem<T>> make_problem(std::size_t m, std::
     p->k = k;
     p->X.resize(m * n);
     p->Y.resize(m * k);
-    std::vector<double> w_true(n * k);
-    for (std::size_t e = 0; e < n * k; ++e) w_true[e] = uniform_at(2, e);
     p->W0.resize(n * k);
-    for (std::size_t e = 0; e < n * k; ++e) p->W0[e] = T(0.5 * w_true[e]);
-    p->b0.assign(k, T(0));
-
-    T* X = p->X.data();
-    T* Y = p->Y.data();
-    const long long rows = static_cast<long long>(m);
-#pragma omp parallel for schedule(static)
-    for (long long i = 0; i < rows; ++i) {
-        T* x = X + std::size_t(i) * n;
-        for (std::size_t j = 0; j < n; ++j) x[j] = T(uniform_at(1, std::size_t(i) * n + j));
-        for (std::size_t c = 0; c < k; ++c) {
-            double y = 1.0 + 0.1 * uniform_at(3, std::size_t(i) * k + c);
-            for (std::size_t j = 0; j < n; ++j) y += double(x[j]) * w_true[j * k + c];
-            Y[std::size_t(i) * k + c] = T(y);
-        }
-    }
-
-    // Reference gradient at (W0, b0) in long double: its own rounding error is negligible next to
-    // the tolerance below.
-    p->G_ref.resize(n * k);
-    p->s_ref.resize(k);
-    Naive<T, long double>(*p).run(p->W0.data(), p->b0.data(), p->G_ref.data(), p->s_ref.data());
-
-    // Tolerance per entry: a computation of G_jc in precision T makes n + 2 roundings per residual
-    // and m per sum, so by the probabilistic bound of Higham & Mary (SIAM J. Sci. Comput. 2019)
-    // its error is below lambda * sqrt(n + m + 2) * u * B_jc, with
-    //     B_jc = sum_i |x_ij| * (|y_ic| + |b_c| + sum_l |x_il| |w_lc|)
-    // except with probability about exp(-lambda^2 / 2); lambda = 10 makes a false alarm
-    // impossible in practice, while a wrong sign, column or row block is far outside it.
-    constexpr double lambda = 10;
-    const double u = std::numeric_limits<T>::epsilon() / 2;
-    const double gamma = lambda * std::sqrt(double(n + m + 2)) * u;
-    std::vector<double> bound_g(n * k, 0.0), bound_s(k, 0.0), scale(k);
-    for (std::size_t i = 0; i < m; ++i) {
-        const T* x = X + i * n;
-        for (std::size_t c = 0; c < k; ++c) {
-            double a = std::fabs(double(Y[i * k + c])) + std::fabs(double(p->b0[c]));
-            for (std::size_t j = 0; j < n; ++j) a += std::fabs(double(x[j]) * double(p->W0[j * k + c]));
-            scale[c] = a;
-            bound_s[c] += a;
-        }
-        for (std::size_t j = 0; j < n; ++j)
-            for (std::size_t c = 0; c < k; ++c) bound_g[j * k + c] += std::fabs(double(x[j])) * scale[c];
-    }
-    p->G_tol.resize(n * k);
-    p->s_tol.resize(k);
-    const double tiny = std::numeric_limits<double>::min();
-    for (std::size_t e = 0; e < n * k; ++e) p->G_tol[e] = gamma * bound_g[e] + tiny;
-    for (std::size_t c = 0; c < k; ++c) p->s_tol[c] = gamma * bound_s[c] + tiny;
+    p->b0.resize(k);
+    linsweep_test::ProblemSpec spec;
+    spec.m = m;
+    spec.n = n;
+    spec.k = k;
+    spec.v = {-1, 1};
+    spec.y = {0.875f, 1.125f};
+    spec.w = {-0.125f, 0.125f};
+    spec.b = {-0.125f, 0.125f};
+    using linsweep::row_major;
+    linsweep_test::generate<T>(spec, row_major(p->X.data(), m, n), row_major(p->Y.data(), m, k),
+                               row_major(p->W0.data(), n, k), p->b0.data());
+    const Problem<T>& c = *p;
+    linsweep_test::ReferenceParts parts;
+    parts.gram = false;
+    parts.predictions = false;
+    p->reference = linsweep_test::Reference(row_major(c.X.data(), m, n), row_major(c.Y.data(), m, k),
+                                            row_major(c.W0.data(), n, k), c.b0.data(), parts);
     return p;
 }
 
-template <class T> double error_ratio(const Problem<T>& p, const T* G, const T* s)
+template <class T>
+double error_ratio(const Problem<T>& p, const linsweep_test::Bounds<T>& bounds, const T* G, const T* s)
 {
+    const linsweep_test::SweepSums& want = p.reference.sweep;
     double worst = 0;
-    auto check = [&worst](double got, double want, double tol) {
-        const double ratio = std::fabs(got - want) / tol;
-        worst = std::isnan(ratio) ? std::numeric_limits<double>::infinity() : std::max(worst, ratio);
+    auto check = [&worst](T got, long double exact, double bound) {
+        const double error = static_cast<double>(std::fabs(got - exact));
+        const double ratio = error == 0 ? 0 : error / bound;  // a zero bound admits no error
+        worst = std::isnan(ratio) ? HUGE_VAL : std::max(worst, ratio);
     };
-    for (std::size_t e = 0; e < p.n * p.k; ++e) check(double(G[e]), p.G_ref[e], p.G_tol[e]);
-    for (std::size_t c = 0; c < p.k; ++c) check(double(s[c]), p.s_ref[c], p.s_tol[c]);
+    for (std::size_t e = 0; e < p.n * p.k; ++e) check(G[e], want.g[e], bounds.g(want.g_scale[e], want.g[e]));
+    for (std::size_t c = 0; c < p.k; ++c) check(s[c], want.s[c], bounds.s(want.s_scale[c], want.s[c]));
     return worst;
 }
 
 template std::unique_ptr<Problem<float>> make_problem<float>(std::size_t, std::size_t, std::size_t);
 template std::unique_ptr<Problem<double>> make_problem<double>(std::size_t, std::size_t, std::size_t);
-template double error_ratio<float>(const Problem<float>&, const float*, const float*);
-template double error_ratio<double>(const Problem<double>&, const double*, const double*);
+template double error_ratio<float>(const Problem<float>&, const linsweep_test::Bounds<float>&, const float*,
+                                   const float*);
+template double error_ratio<double>(const Problem<double>&, const linsweep_test::Bounds<double>&,
+                                    const double*, const double*);
 
 }  // namespace bench

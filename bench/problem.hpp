@@ -1,5 +1,6 @@
-// The benchmark's shared pieces: one generated regression problem, the gradient every variant
-// computes, the naive reference, and the interface the baseline translation units implement.
+// The benchmark's shared pieces: one generated regression problem with its long-double reference
+// (tests/support: the generator, reference and error bounds the kernel tests use too), the gradient
+// every variant computes, and the interface the baseline translation units implement.
 //
 // One gradient-descent iteration, for every variant:
 //     R = Y - X*W - 1*b^T,   G = X^T*R,   s = 1^T*R,   W += lr*(2/m)*G,   b += lr*(2/m)*s
@@ -13,6 +14,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "sweep_reference.hpp"
 
 namespace bench {
 
@@ -45,8 +48,8 @@ template <class T> struct Problem {
     LargeArray<T> Y;    // m x k
     std::vector<T> W0;  // n x k, the weights every timed loop starts from
     std::vector<T> b0;  // k
-    // The reference gradient at (W0, b0), computed in long double, and a per-entry tolerance.
-    std::vector<double> G_ref, s_ref, G_tol, s_tol;
+    // The sweep at (W0, b0) in long double, with the sums its error bounds scale with.
+    linsweep_test::Reference reference;
 
     std::size_t x_bytes() const { return m * n * sizeof(T); }
 };
@@ -64,57 +67,50 @@ public:
     virtual void gradient(const T* W, const T* b, T* G, T* s) = 0;
     // Shown as the benchmark's label (ISA, BLAS core, ...).
     virtual std::string label() const { return {}; }
+    // The rounding-error bound its results meet (tests/support/sweep_reference.hpp): by default
+    // that of code summing the m rows in T in an order we do not know (BLAS, Eigen, loops).
+    virtual linsweep_test::Bounds<T> bounds(std::size_t m, std::size_t n) const
+    {
+        return linsweep_test::Bounds<T>::summed_in_t(m, n);
+    }
 };
 
-// The numpy loop translated into plain scalar loops, accumulating in Acc: with Acc = T it is the
-// timed "naive" variant, with Acc = long double the reference every variant is checked against.
-template <class T, class Acc = T> class Naive final : public GradientVariant<T> {
+// The numpy loop translated into plain scalar loops in T: the timed "naive" variant.
+template <class T> class Naive final : public GradientVariant<T> {
 public:
     explicit Naive(const Problem<T>& p) : p_(p), r_(p.k), g_(p.n * p.k), sum_(p.k) {}
-    void gradient(const T* W, const T* b, T* G, T* s) override { run(W, b, G, s); }
-
-    template <class Out> void run(const T* W, const T* b, Out* G, Out* s)
+    void gradient(const T* W, const T* b, T* G, T* s) override
     {
         const std::size_t m = p_.m, n = p_.n, k = p_.k;
-        std::fill(g_.begin(), g_.end(), Acc(0));
-        std::fill(sum_.begin(), sum_.end(), Acc(0));
+        std::fill(g_.begin(), g_.end(), T(0));
+        std::fill(sum_.begin(), sum_.end(), T(0));
         for (std::size_t i = 0; i < m; ++i) {
             const T* x = &p_.X[i * n];
             for (std::size_t c = 0; c < k; ++c) {
-                Acc yhat = Acc(b[c]);
-                for (std::size_t j = 0; j < n; ++j) yhat += Acc(x[j]) * Acc(W[j * k + c]);
-                r_[c] = Acc(p_.Y[i * k + c]) - yhat;
+                T yhat = b[c];
+                for (std::size_t j = 0; j < n; ++j) yhat += x[j] * W[j * k + c];
+                r_[c] = p_.Y[i * k + c] - yhat;
                 sum_[c] += r_[c];
             }
             for (std::size_t j = 0; j < n; ++j)
-                for (std::size_t c = 0; c < k; ++c) g_[j * k + c] += Acc(x[j]) * r_[c];
+                for (std::size_t c = 0; c < k; ++c) g_[j * k + c] += x[j] * r_[c];
         }
-        for (std::size_t e = 0; e < n * k; ++e) G[e] = Out(g_[e]);
-        for (std::size_t c = 0; c < k; ++c) s[c] = Out(sum_[c]);
+        std::copy(g_.begin(), g_.end(), G);
+        std::copy(sum_.begin(), sum_.end(), s);
     }
 
 private:
     const Problem<T>& p_;
-    std::vector<Acc> r_, g_, sum_;  // preallocated: the timed loop allocates nothing
+    std::vector<T> r_, g_, sum_;  // preallocated: the timed loop allocates nothing
 };
 
-// Deterministic uniform values in [-1, 1) from an index (splitmix64), so that data generation
-// can run in parallel and every run sees the same problem.
-inline double uniform_at(std::uint64_t seed, std::uint64_t i)
-{
-    std::uint64_t z = seed + 0x9e3779b97f4a7c15ull * (i + 1);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    z ^= z >> 31;
-    return double(z >> 11) * 0x1.0p-52 - 1.0;
-}
-
-// Builds X, Y = X*w_true + 1 + noise, and the start point W0 = w_true/2, b0 = 0 (half-way, so the
-// gradient is large and a wrong sign or a wrong column cannot pass the check). Fills the reference.
+// Generates the problem of this shape (in parallel, the same numbers for float and double) and
+// its reference; see problem.cpp for the data and why.
 template <class T> std::unique_ptr<Problem<T>> make_problem(std::size_t m, std::size_t n, std::size_t k);
 
-// The largest |variant - reference| / tolerance over G and s; <= 1 passes.
-template <class T> double error_ratio(const Problem<T>& p, const T* G, const T* s);
+// The largest |result - reference| / bound over G and s; <= 1 passes.
+template <class T>
+double error_ratio(const Problem<T>& p, const linsweep_test::Bounds<T>& bounds, const T* G, const T* s);
 
 // Baselines, each in its own translation unit so that each BLAS header stays alone. A factory
 // returns nullptr when the library was not built in.

@@ -1,6 +1,6 @@
 // Large-m sweeps whose every sum is exact, compared for equality with an exact integer reference:
 // a dropped, doubled or misplaced row anywhere among thousands of chunks changes the result, where
-// an error bound proportional to m (kernel_test_support.hpp) can be wider than a row.
+// an error bound proportional to m (tests/support/sweep_reference.hpp) can be wider than a row.
 //
 // Data on a small integer grid: x, w in [-2, 2], b in [-3, 3], y in [-8, 8]. Then every residual
 // (and every Gram-sweep prediction) is an integer of magnitude <= 11 + 4n, and with n <= 29 every

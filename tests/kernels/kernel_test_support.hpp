@@ -1,28 +1,7 @@
-// Shared pieces of the kernel tests: the ISA x dtype x layout parameters, deterministic problems,
-// caller-style strided buffers that end exactly at their last element, a long-double reference
-// and the rounding-error bounds the kernels must meet.
-//
-// Error bounds (u_T: unit round-off of the data type T, u_d: of double, u_L: of long double,
-// gamma(c, u) = c*u / (1 - c*u), rho_ic = |y_ic| + |b_c| + sum_l |x_il * w_lc|):
-//  * residual r_ic = y - x_i.w_c - b: the dot product is summed in T over at most n + 1 levels
-//    (vector lanes, then the transpose-sum; sequential on the portable and column-major paths),
-//    plus 2 roundings for "- b" and "y -": |dr_ic| <= gamma(n + 3, u_T) * rho_ic.
-//  * G_jc = sum_i x_ij r_ic: each product rounds once; a block partial is summed in T over at most
-//    16 rows (row-major) or 16 vectors plus a <= 4-level lane sum (column-major), then widened and
-//    summed in double over <= 1024 rows per chunk and a pairwise tree over the chunks (< 64
-//    levels). With c_T = n + 24 and c_d = 1024 + 64:
-//        |dG_jc| <= B_jc = (gamma(c_T, u_T) + gamma(c_d, u_d)) * sum_i |x_ij| rho_ic,
-//    and the final rounding of the double total to T adds u_T * (|G_jc| + B_jc).
-//  * s_c = sum_i r_ic, in double: |ds_c| <= (gamma(c_T, u_T) + 2 gamma(c_d, u_d)) * sum_i rho_ic
-//    (+ u_T |s_c| for the rounding to T).
-//  * e = sum r^2 from the rounded residuals, in double: r'^2 - r^2 = dr (2r + dr), so
-//        |de| <= (2 gamma(c_T, u_T) + 3 gamma(c_d, u_d)) * sum |r| rho + 2 gamma(c_T, u_T)^2 sum rho^2.
-//  * predict yhat = x.w + b, all in T: |dyhat_ic| <= gamma(n + 2, u_T) * (|b_c| + sum_l |x_il w_lc|).
-//  * The Gram sweep is the same sweep with y = 0 and negated weights: the same bounds with
-//    rho' = |p0_c| + sum_l |x_il p_lc| in place of rho.
-// The long-double reference's own error is added as gamma(c_T + c_d, u_L) times the same sums.
-// These are worst-case bounds: a dropped row, a lost tail element or a sum done wholly in float
-// over many rows exceeds them (checked by deliberately breaking the kernels).
+// Shared pieces of the kernel tests: the ISA x dtype x layout parameters, caller-style strided
+// buffers that end exactly at their last element, and the check of sweep, gram_sweep and predict
+// against the long-double reference. Problems, the reference and the rounding-error bounds the
+// kernels must meet come from the support library (tests/support/sweep_reference.hpp derives them).
 #pragma once
 
 #include <sys/mman.h>
@@ -30,7 +9,6 @@
 
 #include <cmath>
 #include <cstddef>
-#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -42,15 +20,20 @@
 #include <gtest/gtest.h>
 
 #include "linsweep/core.hpp"
+#include "problem_generator.hpp"
+#include "sweep_reference.hpp"
 
 namespace kt {
 
 using linsweep::Isa;
 using linsweep::Layout;
 using linsweep::MatrixView;
-
-static_assert(std::numeric_limits<long double>::digits > std::numeric_limits<double>::digits,
-              "the reference needs a long double wider than double");
+using linsweep_test::Bounds;
+using linsweep_test::make_problem;
+using linsweep_test::Problem;
+using linsweep_test::ProblemSpec;
+using linsweep_test::Reference;
+using linsweep_test::SweepSums;
 
 // ---- parameters ---------------------------------------------------------------------------------
 
@@ -120,164 +103,6 @@ protected:
                     config_name(GetParam()).c_str());
     }
     void TearDown() override { linsweep::reset_isa(); }
-};
-
-// ---- problems -------------------------------------------------------------------------------------
-
-// splitmix64; values are exactly representable in float, so float and double runs see the same
-// numbers and share one reference.
-class Rng {
-public:
-    explicit Rng(std::uint64_t seed) : state_(seed) {}
-    std::uint64_t next()
-    {
-        std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    // Uniform in [lo, hi) on a 2^-20 grid (exact in float for |lo|, |hi| <= 8).
-    float uniform(float lo, float hi)
-    {
-        const float unit = static_cast<float>(next() >> 44) * 0x1p-20f;
-        return lo + (hi - lo) * unit;
-    }
-
-private:
-    std::uint64_t state_;
-};
-
-// X (m x n), Y (m x k), W (n x k), b (k), all row-major packed, float values.
-struct Problem {
-    std::size_t m = 0, n = 0, k = 0;
-    std::vector<float> x, y, w, b;
-    bool zero_intercept = false;
-};
-
-struct ProblemRanges {
-    float x_lo = -1, x_hi = 1, y_lo = -2, y_hi = 2, w_lo = -1, w_hi = 1, b_lo = -1, b_hi = 1;
-};
-
-inline Problem make_problem(std::size_t m, std::size_t n, std::size_t k, bool zero_intercept,
-                            const ProblemRanges& r = {})
-{
-    Problem p;
-    p.m = m;
-    p.n = n;
-    p.k = k;
-    p.zero_intercept = zero_intercept;
-    Rng rng(m * 1000003u + n * 1009u + k);
-    p.x.resize(m * n);
-    for (float& v : p.x) v = rng.uniform(r.x_lo, r.x_hi);
-    p.y.resize(m * k);
-    for (float& v : p.y) v = rng.uniform(r.y_lo, r.y_hi);
-    p.w.resize(n * k);
-    for (float& v : p.w) v = rng.uniform(r.w_lo, r.w_hi);
-    p.b.assign(k, 0.0f);
-    if (!zero_intercept)
-        for (float& v : p.b) v = rng.uniform(r.b_lo, r.b_hi);
-    return p;
-}
-
-// Exact results in long double, and the sums the error bounds scale with (in double).
-struct Reference {
-    std::vector<long double> yhat;  // m x k
-    std::vector<long double> g;     // n x k, X^T R
-    std::vector<long double> s;     // k
-    long double e = 0;
-    std::vector<long double> gq, sq;  // Gram sweep with P = W, p0 = b: X^T Q, 1^T Q
-    long double eq = 0;
-    std::vector<double> yhat_scale;    // |b| + sum |x w|
-    std::vector<double> g_scale;       // sum_i |x_ij| rho_ic
-    std::vector<double> s_scale;       // sum_i rho_ic
-    double e_scale = 0, e_scale2 = 0;  // sum |r| rho, sum rho^2
-    std::vector<double> gq_scale, sq_scale;
-    double eq_scale = 0, eq_scale2 = 0;
-
-    explicit Reference(const Problem& p)
-        : yhat(p.m * p.k), g(p.n * p.k), s(p.k), gq(p.n * p.k), sq(p.k), yhat_scale(p.m * p.k),
-          g_scale(p.n * p.k), s_scale(p.k), gq_scale(p.n * p.k), sq_scale(p.k)
-    {
-        const std::size_t m = p.m, n = p.n, k = p.k;
-        std::vector<long double> r(k);
-        std::vector<double> rho(k);
-        for (std::size_t i = 0; i < m; ++i) {
-            const float* xi = &p.x[i * n];
-            for (std::size_t c = 0; c < k; ++c) {
-                long double dot = 0;
-                double abs_dot = 0;
-                for (std::size_t l = 0; l < n; ++l) {
-                    const long double t = static_cast<long double>(xi[l]) * p.w[l * k + c];
-                    dot += t;
-                    abs_dot += std::fabs(static_cast<double>(t));
-                }
-                const long double yh = dot + p.b[c];
-                const std::size_t ic = i * k + c;
-                yhat[ic] = yh;
-                r[c] = p.y[ic] - yh;
-                yhat_scale[ic] = std::fabs(p.b[c]) + abs_dot;
-                rho[c] = std::fabs(p.y[ic]) + yhat_scale[ic];
-                s[c] += r[c];
-                e += r[c] * r[c];
-                s_scale[c] += rho[c];
-                e_scale += std::fabs(static_cast<double>(r[c])) * rho[c];
-                e_scale2 += rho[c] * rho[c];
-                sq[c] += yh;
-                eq += yh * yh;
-                sq_scale[c] += yhat_scale[ic];
-                eq_scale += std::fabs(static_cast<double>(yh)) * yhat_scale[ic];
-                eq_scale2 += yhat_scale[ic] * yhat_scale[ic];
-            }
-            for (std::size_t j = 0; j < n; ++j) {
-                const long double x = xi[j];
-                const double ax = std::fabs(xi[j]);
-                for (std::size_t c = 0; c < k; ++c) {
-                    g[j * k + c] += x * r[c];
-                    g_scale[j * k + c] += ax * rho[c];
-                    gq[j * k + c] += x * yhat[i * k + c];
-                    gq_scale[j * k + c] += ax * yhat_scale[i * k + c];
-                }
-            }
-        }
-    }
-};
-
-// ---- error bounds ---------------------------------------------------------------------------------
-
-inline double gamma(double c, double u)
-{
-    return c * u / (1 - c * u);
-}
-
-template <class T> struct Bounds {
-    static constexpr double u_t = std::numeric_limits<T>::epsilon() / 2;
-    static constexpr double u_d = std::numeric_limits<double>::epsilon() / 2;
-    static constexpr double u_l = static_cast<double>(std::numeric_limits<long double>::epsilon() / 2);
-    double in_t, in_d, in_ref, predict;
-
-    explicit Bounds(std::size_t n)
-    {
-        const double c_t = static_cast<double>(n) + 24, c_d = 1024 + 64;
-        in_t = gamma(c_t, u_t);
-        in_d = gamma(c_d, u_d);
-        in_ref = gamma(c_t + c_d, u_l);
-        predict = gamma(static_cast<double>(n) + 2, u_t) + in_ref;
-    }
-    // G_jc and s_c, rounded to T at the end.
-    double g(double scale, long double exact) const
-    {
-        const double b = (in_t + in_d + in_ref) * scale;
-        return b + u_t * (std::fabs(static_cast<double>(exact)) + b);
-    }
-    double s(double scale, long double exact) const
-    {
-        const double b = (in_t + 2 * in_d + in_ref) * scale;
-        return b + u_t * (std::fabs(static_cast<double>(exact)) + b);
-    }
-    double e(double scale, double scale2) const
-    {
-        return (2 * in_t + 3 * in_d + 2 * in_ref) * scale + 2 * in_t * in_t * scale2;
-    }
 };
 
 // ---- caller-style buffers --------------------------------------------------------------------------
@@ -434,7 +259,7 @@ void check_all(const Problem& p, const Reference& ref, Layout xl, const Variant&
     const Layout ol = v.flip_others ? other(xl) : xl;
     const T sentinel = T(-1234.5);
     const std::string where = describe(p, xl, v, dtype_name<T>());
-    const Bounds<T> bound(n);
+    const auto bound = Bounds<T>::linsweep(n);
 
     Dense<T> X(m, n, xl, v.pad, v.explicit_ld, storage, quiet_nan<T>());
     X.fill(p.x.data());
@@ -450,14 +275,12 @@ void check_all(const Problem& p, const Reference& ref, Layout xl, const Variant&
 
     linsweep::Workspace ws;
     auto check_sums = [&](const char* what, const Dense<T>& G, const Buffer<T>& s, double e,
-                          const std::vector<long double>& g_ref, const std::vector<double>& g_scale,
-                          const std::vector<long double>& s_ref, const std::vector<double>& s_scale,
-                          long double e_ref, double e_tol) {
+                          const SweepSums& want_sums) {
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t c = 0; c < k; ++c) {
-                const long double got = G(j, c), want = g_ref[j * k + c];
+                const long double got = G(j, c), want = want_sums.g[j * k + c];
                 const double err = static_cast<double>(std::fabs(got - want));
-                const double tol = bound.g(g_scale[j * k + c], want);
+                const double tol = bound.g(want_sums.g_scale[j * k + c], want);
                 if (!(err <= tol) && f.report())
                     ADD_FAILURE() << what << " " << where << ": G(" << j << "," << c << ") = " << double(got)
                                   << ", reference " << double(want) << ", |error| " << err << " > bound "
@@ -467,17 +290,18 @@ void check_all(const Problem& p, const Reference& ref, Layout xl, const Variant&
             ADD_FAILURE() << what << " " << where << ": wrote into G's gaps";
         if (!null_b)
             for (std::size_t c = 0; c < k; ++c) {
-                const long double got = s.data()[c], want = s_ref[c];
+                const long double got = s.data()[c], want = want_sums.s[c];
                 const double err = static_cast<double>(std::fabs(got - want));
-                const double tol = bound.s(s_scale[c], want);
+                const double tol = bound.s(want_sums.s_scale[c], want);
                 if (!(err <= tol) && f.report())
                     ADD_FAILURE() << what << " " << where << ": s[" << c << "] = " << double(got)
                                   << ", reference " << double(want) << ", |error| " << err << " > bound "
                                   << tol;
             }
-        const double err = static_cast<double>(std::fabs(e - e_ref));
+        const double err = static_cast<double>(std::fabs(e - want_sums.e));
+        const double e_tol = bound.e(want_sums.e_scale, want_sums.e_scale2);
         if (!(err <= e_tol) && f.report())
-            ADD_FAILURE() << what << " " << where << ": e = " << e << ", reference " << double(e_ref)
+            ADD_FAILURE() << what << " " << where << ": e = " << e << ", reference " << double(want_sums.e)
                           << ", |error| " << err << " > bound " << e_tol;
     };
 
@@ -500,8 +324,7 @@ void check_all(const Problem& p, const Reference& ref, Layout xl, const Variant&
                 e = linsweep::sweep(X.cview(), Y.cview(), W.cview(), bp, G.view(),
                                     null_b ? nullptr : s.data(), ws, opt);
             }))
-            check_sums("sweep", G, s, e, ref.g, ref.g_scale, ref.s, ref.s_scale, ref.e,
-                       bound.e(ref.e_scale, ref.e_scale2));
+            check_sums("sweep", G, s, e, ref.sweep);
     }
     {  // gram_sweep with P = W, p0 = b
         Dense<T> G(n, k, ol, v.pad, v.explicit_ld, storage, sentinel);
@@ -512,8 +335,7 @@ void check_all(const Problem& p, const Reference& ref, Layout xl, const Variant&
                 e = linsweep::gram_sweep(X.cview(), W.cview(), bp, G.view(), null_b ? nullptr : s.data(), ws,
                                          opt);
             }))
-            check_sums("gram_sweep", G, s, e, ref.gq, ref.gq_scale, ref.sq, ref.sq_scale, ref.eq,
-                       bound.e(ref.eq_scale, ref.eq_scale2));
+            check_sums("gram_sweep", G, s, e, ref.gram);
     }
     {  // predict
         Dense<T> Yhat(m, k, ol, v.pad, v.explicit_ld, storage, sentinel);
@@ -522,7 +344,7 @@ void check_all(const Problem& p, const Reference& ref, Layout xl, const Variant&
                 for (std::size_t c = 0; c < k; ++c) {
                     const long double got = Yhat(i, c), want = ref.yhat[i * k + c];
                     const double err = static_cast<double>(std::fabs(got - want));
-                    const double tol = bound.predict * ref.yhat_scale[i * k + c];
+                    const double tol = bound.predict(ref.yhat_scale[i * k + c]);
                     if (!(err <= tol) && f.report())
                         ADD_FAILURE()
                             << "predict " << where << ": Yhat(" << i << "," << c << ") = " << double(got)

@@ -1,6 +1,6 @@
 // sweep, gram_sweep and predict against the long-double reference, on every runnable ISA, in
 // float and double, with X row- and column-major, and Y, W, G in three arrangements (packed,
-// padded ld, other layout). Tolerances come from the data (kernel_test_support.hpp).
+// padded ld, other layout). Tolerances come from the data (tests/support/sweep_reference.hpp).
 #include <algorithm>
 #include <cmath>
 
@@ -84,17 +84,18 @@ TEST_P(KernelLongSum, FloatTenMillionRows)
     if (quick_mode())
         GTEST_SKIP() << "10^7-row case skipped under LINSWEEP_TEST_QUICK (emulator / sanitizer)";
     const std::size_t m = 10000000, n = 4, k = 1;
-    ProblemRanges r;
-    r.x_lo = 0;
-    r.x_hi = 1;
-    r.y_lo = 1;
-    r.y_hi = 2;
-    r.w_lo = -0.25f;
-    r.w_hi = 0.25f;
-    r.b_lo = 0;
-    r.b_hi = 0.5f;
-    const Problem p = make_problem(m, n, k, false, r);
-    const Reference ref(p);
+    ProblemSpec spec;
+    spec.m = m;
+    spec.n = n;
+    spec.k = k;
+    spec.x = {0, 1};
+    spec.y = {1, 2};
+    spec.w = {-0.25f, 0.25f};
+    spec.b = {0, 0.5f};
+    const Problem p = make_problem(spec);
+    linsweep_test::ReferenceParts parts;
+    parts.gram = false;
+    const Reference ref(p, parts);
     const Layout xl = GetParam().layout;
     Dense<float> X(m, n, xl, 0, false, Storage::heap, 0.0f);
     X.fill(p.x.data());
@@ -107,11 +108,11 @@ TEST_P(KernelLongSum, FloatTenMillionRows)
     linsweep::Workspace ws;
     const double e = linsweep::sweep(X.cview(), Y.cview(), W.cview(), p.b.data(), G.view(), &s, ws);
 
-    const Bounds<float> bound(n);
+    const auto bound = Bounds<float>::linsweep(n);
     for (std::size_t j = 0; j < n; ++j) {
-        const long double want = ref.g[j];
+        const long double want = ref.sweep.g[j];
         const double err = static_cast<double>(std::fabs(G(j, 0) - want));
-        const double tol = bound.g(ref.g_scale[j], want);
+        const double tol = bound.g(ref.sweep.g_scale[j], want);
         EXPECT_LE(err, tol) << "G(" << j << ") = " << G(j, 0) << ", reference " << double(want);
         std::printf("[linsweep] m=1e7 float G(%zu): |error|/|G| = %.2e, bound/|G| = %.2e\n", j,
                     err / std::fabs(double(want)), tol / std::fabs(double(want)));
@@ -121,8 +122,8 @@ TEST_P(KernelLongSum, FloatTenMillionRows)
             naive += p.x[i * n + j] * static_cast<float>(p.y[i] - ref.yhat[i]);
         EXPECT_GT(std::fabs(naive - want), tol) << "the data no longer separates blocked from naive sums";
     }
-    EXPECT_LE(std::fabs(s - ref.s[0]), bound.s(ref.s_scale[0], ref.s[0]));
-    EXPECT_LE(std::fabs(e - ref.e), bound.e(ref.e_scale, ref.e_scale2));
+    EXPECT_LE(std::fabs(s - ref.sweep.s[0]), bound.s(ref.sweep.s_scale[0], ref.sweep.s[0]));
+    EXPECT_LE(std::fabs(e - ref.sweep.e), bound.e(ref.sweep.e_scale, ref.sweep.e_scale2));
 }
 
 std::vector<Config> float_configs()
