@@ -10,6 +10,14 @@
 #include "plan.hpp"
 #include "simd.hpp"
 
+#if defined(__SANITIZE_ADDRESS__) || defined(LINSWEEP_KERNELS_PLAIN_INLINE)
+// Under the sanitizers, forced inlining of the unrolled blocks makes functions so large that their
+// instrumentation takes GCC over 15 minutes per ISA: let the compiler choose. Inlining changes no
+// result (no contraction, -ffp-contract=off): the same operations run in the same order.
+#define LINSWEEP_KERNEL_INLINE inline
+#define LINSWEEP_KERNEL_FLATTEN
+#define LINSWEEP_LAMBDA_INLINE
+#else
 // The per-block steps are small and called in the hot loop: inline them so the block loop keeps
 // its invariants in registers.
 #define LINSWEEP_KERNEL_INLINE __attribute__((always_inline)) inline
@@ -19,6 +27,7 @@
 // The same for the lambdas of the unrolled loops (static_for bodies), written after their
 // parameter list.
 #define LINSWEEP_LAMBDA_INLINE __attribute__((always_inline))
+#endif
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
