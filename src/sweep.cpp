@@ -10,6 +10,7 @@
 
 #include <omp.h>
 
+#include "kernel_threads.hpp"
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
 #include "validate.hpp"
@@ -135,6 +136,16 @@ int decide_threads(const KernelOptions& o, std::size_t m, std::size_t n, std::si
     const int t = requested_threads(o.threads);
     return static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(t), chunks));
 }
+
+}  // namespace
+
+int detail::sweep_threads(std::size_t m, std::size_t n, std::size_t k, Layout layout, const KernelOptions& o)
+{
+    const std::size_t rows = detail::chunk_rows_for(m, n, layout);
+    return decide_threads(o, m, n, k, (m + rows - 1) / rows);
+}
+
+namespace {
 
 // Packs W (n x k, any layout) as k rows of n_pad, zero padded, optionally negated, and b.
 template <class T>
