@@ -30,28 +30,21 @@ template <class T> void Problem<T>::reserve(std::size_t n, std::size_t k)
     sums_.resize(std::max(sums_.size(), std::max(n * k + k + 2, 2 * n + 1)));
 }
 
-template <class T> void Problem<T>::count_rows()
-{
-    Setup& S = *setup_;
-    double rows[2] = {static_cast<double>(S.rows), 0.0};
-    comm_.run([] {}, rows, 1, ReduceOp::sum);
-    S.m = rows[0];
-}
-
 template <class T> void Problem<T>::standardize()
 {
     DataSetup<T>& S = *setup_;
     const std::size_t n = S.n;
-    moments_.resize(5 * n);  // mean, M2, min, max (+ the mean over all participants)
-    double* mean = moments_.data();
-    double* m2 = mean + n;
-    double* lo = m2 + n;
-    double* hi = lo + n;
+    double *mean = nullptr, *m2 = nullptr, *lo = nullptr, *hi = nullptr;
     const double rows = static_cast<double>(S.rows);
     double* sums = sums_.data();
     // This participant's moments; alone they are the result.
     comm_.run(
         [&] {
+            moments_.resize(5 * n);  // mean, M2, min, max (+ the mean over all participants)
+            mean = moments_.data();
+            m2 = mean + n;
+            lo = m2 + n;
+            hi = lo + n;
             if (S.rows > 0) column_moments(S.X, ColumnMoments{mean, m2, lo, hi}, ws_, kernel_);
             for (std::size_t j = 0; j < n && S.rows > 0; ++j) {
                 if (!std::isfinite(mean[j]) || !std::isfinite(m2[j]))

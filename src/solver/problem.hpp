@@ -31,9 +31,8 @@ public:
     // Scratch for n features and k outputs (allocates only when larger than before).
     void reserve(std::size_t n, std::size_t k);
 
-    // Setup passes. Shapes and intercept of the bound setup are set; these fill the rest.
-    void count_rows();   // setup.m: rows over all participants (no pass over X)
-    void standardize();  // setup.mu, scale, constant_columns: one pass over X
+    // Setup pass: setup.mu, scale, constant_columns (shapes, rows and intercept are set).
+    void standardize();
     // Loss and gradient at the start point theta: a non-finite sweep is bad data (throws).
     void evaluate_start(const double* theta, Iterate& at);
 

@@ -8,6 +8,7 @@
 // has run does it commit, by switching two indices and writing the result.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -72,6 +73,15 @@ template <class T> bool same_view(const MatrixView<const T>& a, const MatrixView
            a.layout == b.layout;
 }
 
+// 52 bits of FNV-1a over the values' bytes: a double that participants compare exactly.
+double fingerprint(const std::vector<double>& values)
+{
+    std::uint64_t h = 1469598103934665603ull;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(values.data());
+    for (std::size_t i = 0; i < values.size() * sizeof(double); ++i) h = (h ^ bytes[i]) * 1099511628211ull;
+    return static_cast<double>(h >> 12) + 1.0;  // never 0 (0: no start point)
+}
+
 const detail::Method& method_for(Solver s)
 {
     switch (s) {
@@ -96,6 +106,7 @@ template <class T> struct Regressor<T>::State {
     FitResult<T> result;          // the committed result
     std::vector<double> history;  // the call's loss history, swapped into the result at commit
     std::vector<double> power_v, power_av;
+    std::vector<double> start;  // a start point in original units: W (n x k), then b (k)
 
     // What a call has done until it commits.
     struct Call {
@@ -110,9 +121,11 @@ template <class T> struct Regressor<T>::State {
 
     // ---- the start of every call: checks, agreed between participants -----------------------
 
-    // Runs the checks of the call (the common ones and `more`) and, with a reducer, agrees on
-    // them and on what every participant must share. Returns whether the solver (re)starts:
-    // `restart` here or on any participant.
+    // Runs the checks of the call (the common ones and `more`, which returns a fingerprint of
+    // the call's own arguments) and, with a reducer, agrees on them and on what every participant
+    // must share. Returns whether the solver (re)starts: `restart` here or on any participant.
+    // Everything local that can fail (checks, allocations) happens here or inside a pass, so
+    // that every participant learns of it before the next collective step.
     template <class F>
     bool begin(const MatrixView<const T>& X, const MatrixView<const T>& Y, std::size_t budget, bool restart,
                F&& more)
@@ -120,18 +133,19 @@ template <class T> struct Regressor<T>::State {
         comm.bind(options.reducer.get());
         problem.passes = 0;
         const FitOptions& o = options;
-        const double shared[] = {double(X.cols),
-                                 double(Y.cols),
-                                 double(sizeof(T)),
-                                 double(static_cast<int>(o.solver)),
-                                 double(o.fit_intercept),
-                                 double(o.standardize),
-                                 o.l2,
-                                 o.tol,
-                                 o.learning_rate ? *o.learning_rate : -1.0,
-                                 double(budget),
-                                 double(bool(o.callback)),
-                                 double(fitted)};
+        double shared[] = {double(X.cols),
+                           double(Y.cols),
+                           double(sizeof(T)),
+                           double(static_cast<int>(o.solver)),
+                           double(o.fit_intercept),
+                           double(o.standardize),
+                           o.l2,
+                           o.tol,
+                           o.learning_rate ? *o.learning_rate : -1.0,
+                           double(budget),
+                           double(bool(o.callback)),
+                           double(fitted),
+                           0.0};
         static const char* const names[] = {"number of features",
                                             "number of outputs",
                                             "element type",
@@ -143,7 +157,8 @@ template <class T> struct Regressor<T>::State {
                                             "learning_rate",
                                             "iterations",
                                             "callback (set or not)",
-                                            "model (fitted or not)"};
+                                            "model (fitted or not)",
+                                            "start point (W0, b0)"};
         constexpr std::size_t count = sizeof shared / sizeof shared[0];
         static_assert(count == sizeof names / sizeof names[0], "a name per shared value");
         double agreed[2 * count + 2];
@@ -155,7 +170,12 @@ template <class T> struct Regressor<T>::State {
                                                       "' is not supported on this machine (best available: " +
                                                       isa_name(best_isa()) + ")");
                 check_data(X, Y, comm.alone());
-                more();
+                shared[count - 1] = more();
+                if (o.record_history) {
+                    history.clear();
+                    history.reserve(budget);
+                    result.loss_history.reserve(budget);  // its capacity serves the call after next
+                }
                 // As v and -v: one maximum gives the largest and the smallest value of each.
                 for (std::size_t i = 0; i < count; ++i) {
                     agreed[i] = shared[i];
@@ -202,42 +222,56 @@ template <class T> struct Regressor<T>::State {
         }
         result.weights.reserve(n * k);
         result.intercept.reserve(k);
+        start.reserve(n * k + k);
         power_v.resize(std::max(power_v.size(), n + 1));
         power_av.resize(std::max(power_av.size(), n + 1));
         problem.reserve(n, k);
     }
 
-    // Starts from W0, b0 (original units; nullptr = zeros) into the spare setup and an iterate
-    // that is not committed.
-    void prepare(Call& call, const MatrixView<const T>& X, const MatrixView<const T>& Y, const double* W0,
-                 std::size_t w0_ld, const double* b0)
+    // Where a (re)start begins: zeros, the start point in `start` (W0 n x k, then b0), or the
+    // current weights.
+    enum class From { zero, start, current };
+
+    // (Re)starts into the spare setup and an iterate that is not committed.
+    void prepare(Call& call, const MatrixView<const T>& X, const MatrixView<const T>& Y, From from)
     {
         const std::size_t n = X.cols, k = Y.cols;
         call.setup = 1 - setup;
         call.iterate = (current + 1) % 3;
         detail::DataSetup<T>& D = setups[call.setup];
         D.prepared = false;
-        D.X = X;
-        D.Y = Y;
-        D.rows = X.rows;
-        D.n = n;
-        D.k = k;
-        D.intercept = options.fit_intercept;
-        reserve_shape(n, k);
-        D.mu.assign(n, 0.0);
-        D.scale.assign(n, 1.0);
-        D.standardized = false;
-        D.constant_columns = 0;
-        D.threads = D.rows > 0 ? detail::sweep_threads(D.rows, n, k, X.layout, kernel_options()) : 1;
-        if (D.rows > 0) ws.reserve(D.rows, n, k, options.threads);
-        problem.bind(D, kernel_options(), options.l2);
-        size_spares(D);
-
-        problem.count_rows();
+        // This participant's part (sizes, allocations, the start point), then the rows of all.
+        double rows[2] = {double(X.rows), 0.0};
+        comm.run(
+            [&] {
+                D.X = X;
+                D.Y = Y;
+                D.rows = X.rows;
+                D.n = n;
+                D.k = k;
+                D.intercept = options.fit_intercept;
+                reserve_shape(n, k);
+                D.mu.assign(n, 0.0);
+                D.scale.assign(n, 1.0);
+                D.standardized = false;
+                D.constant_columns = 0;
+                D.threads = D.rows > 0 ? detail::sweep_threads(D.rows, n, k, X.layout, kernel_options()) : 1;
+                if (D.rows > 0) ws.reserve(D.rows, n, k, options.threads);
+                problem.bind(D, kernel_options(), options.l2);
+                size_spares(D);
+                if (from == From::current) {
+                    start.assign(result.weights.begin(), result.weights.end());
+                    start.insert(start.end(), result.intercept.begin(), result.intercept.end());
+                }
+            },
+            rows, 1, ReduceOp::sum);
+        D.m = rows[0];
         if (D.m == 0) fail(Status::bad_shape, "X has no rows on any participant");
         if (options.standardize) problem.standardize();
         detail::Iterate& it = iterates[call.iterate];
-        problem.from_original(W0, w0_ld, b0, it.w.data());
+        const bool given = from != From::zero;
+        problem.from_original(given ? start.data() : nullptr, k, given ? start.data() + n * k : nullptr,
+                              it.w.data());
         D.loss0 = D.gnorm0 = 0;
         problem.evaluate_start(it.w.data(), it);
         D.loss0 = it.loss;
@@ -278,11 +312,6 @@ template <class T> struct Regressor<T>::State {
     {
         const detail::Setup& D = setups[call.setup];
         const detail::Method& m = method();
-        if (options.record_history) {
-            history.clear();
-            history.reserve(budget);
-            result.loss_history.reserve(budget);  // its capacity serves the call after next
-        }
         const double tol = options.tol;
         for (;;) {
             const detail::Iterate& in = iterates[call.iterate];
@@ -409,48 +438,33 @@ const FitResult<T>& Regressor<T>::fit(MatrixView<const T> X, MatrixView<const T>
 {
     State& S = *state_;
     const std::size_t n = X.cols, k = Y.cols;
-    // The start point in double: W0 (n x k) then b0 (k); empty: zeros.
-    std::vector<double> start;
+    const bool given = W0.data != nullptr || b0 != nullptr;
     S.begin(X, Y, S.options.max_iterations, true, [&] {
-        if (W0.data == nullptr && b0 == nullptr) return;
-        start.assign(n * k + k, 0.0);
+        if (!given) return 0.0;
+        // The start point in double: W0 (n x k) then b0 (k); its fingerprint must agree.
+        S.start.assign(n * k + k, 0.0);
         if (W0.data != nullptr) {
             check_view(W0, "W0");
             if (W0.rows != n || W0.cols != k)
                 fail(Status::bad_shape, "W0 is " + shape(W0.rows, W0.cols) + ", expected " + shape(n, k));
             for (std::size_t j = 0; j < n; ++j)
                 for (std::size_t c = 0; c < k; ++c) {
-                    start[j * k + c] = static_cast<double>(W0(j, c));
-                    if (!std::isfinite(start[j * k + c]))
+                    S.start[j * k + c] = static_cast<double>(W0(j, c));
+                    if (!std::isfinite(S.start[j * k + c]))
                         fail(Status::non_finite_data,
                              "W0(" + std::to_string(j) + ", " + std::to_string(c) + ") is not finite");
                 }
         }
         if (b0 != nullptr)
             for (std::size_t c = 0; c < k; ++c) {
-                start[n * k + c] = static_cast<double>(b0[c]);
-                if (!std::isfinite(start[n * k + c]))
+                S.start[n * k + c] = static_cast<double>(b0[c]);
+                if (!std::isfinite(S.start[n * k + c]))
                     fail(Status::non_finite_data, "b0[" + std::to_string(c) + "] is not finite");
             }
+        return fingerprint(S.start);
     });
-    if (!S.comm.alone()) {
-        // Every participant starts from the same point, or all from zero: one maximum of (v, -v).
-        const std::size_t len = n * k + k;
-        std::vector<double> both(2 * len + 3, 0.0);
-        both[0] = start.empty() ? 0.0 : 1.0;
-        both[1] = -both[0];
-        for (std::size_t i = 0; i < start.size(); ++i) {
-            both[2 + i] = start[i];
-            both[2 + len + i] = -start[i];
-        }
-        S.comm.run([] {}, both.data(), 2 * len + 2, ReduceOp::max);
-        bool same = both[0] == -both[1];
-        for (std::size_t i = 0; same && i < len; ++i) same = both[2 + i] == -both[2 + len + i];
-        if (!same) fail(Status::bad_option, "the participants start from different weights (W0, b0)");
-    }
     typename State::Call call{};
-    const bool given = !start.empty();
-    S.prepare(call, X, Y, given ? start.data() : nullptr, k, given ? start.data() + n * k : nullptr);
+    S.prepare(call, X, Y, given ? State::From::start : State::From::zero);
     S.run(call, S.options.max_iterations);
     S.commit(call);
     return S.result;
@@ -468,16 +482,13 @@ const FitResult<T>& Regressor<T>::step(MatrixView<const T> X, MatrixView<const T
                 fail(Status::bad_shape, "step() on " + shape(X.cols, Y.cols) +
                                             " (features x outputs), the model is " + shape(C.n, C.k) +
                                             "; call fit() for a new problem");
+            return 0.0;
         });
     typename State::Call call{};
-    if (restart) {
-        // Restart from the current weights (in original units), or from zero before any fit.
-        const std::vector<double> w0(S.result.weights.begin(), S.result.weights.end());
-        const std::vector<double> b0(S.result.intercept.begin(), S.result.intercept.end());
-        S.prepare(call, X, Y, S.fitted ? w0.data() : nullptr, Y.cols, S.fitted ? b0.data() : nullptr);
-    } else {
+    if (restart)  // from the current weights (in original units), or from zero before any fit
+        S.prepare(call, X, Y, S.fitted ? State::From::current : State::From::zero);
+    else
         S.resume(call);
-    }
     S.run(call, iterations);
     S.commit(call);
     return S.result;

@@ -243,6 +243,15 @@ inline void failures_are_everywhere(const std::shared_ptr<Reducer>& reducer)
         unchanged("a wrong column count");
     }
 
+    // Different start points.
+    if (R.size() > 1) {
+        const std::vector<double> W0(P.n, is_bad ? 1.0 : 0.5);
+        expect_error_everywhere(
+            R, [&] { model.fit(X, Y, row_major<const double>(W0.data(), P.n, 1), nullptr); }, Status::bad_option,
+            "disagree on the start point (W0, b0)", -1);
+        unchanged("different start points");
+    }
+
     // A null X on one participant.
     expect_error_everywhere(
         R, [&] { model.step(is_bad ? row_major<const double>(nullptr, 5, P.n) : X, Y, 3); },
