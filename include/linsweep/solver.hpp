@@ -115,10 +115,11 @@ template <class T> struct FitResult {
     std::vector<T> intercept;  // k values (zeros when fit_intercept is false)
     std::size_t iterations = 0;
     StopReason stop_reason = StopReason::max_iterations;
-    // J at the returned weights, from the last sweep (gd, nesterov); cg updates it from its
-    // scalars instead, which is exact in exact arithmetic and in floating point within about
-    // 1e-13 of J at the start (the README's "cg's loss"). On divergence: of the last iterate
-    // whose loss was finite and not exploding.
+    // J at the returned weights. gd and nesterov: from the last sweep. cg: updated from its
+    // scalars (no extra pass), exact in exact arithmetic and in floating point within
+    // 4 (iterations + 1) eps J(start) of J: far below J itself unless the fit is nearly exact
+    // (then compute J from predictions). On divergence: of the last iterate whose loss was
+    // finite and not exploding.
     double loss = 0;
     double gradient_norm = 0;          // at the returned weights (standardized problem if standardize)
     std::vector<double> loss_history;  // when record_history: J before each iteration of this call
