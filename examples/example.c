@@ -15,12 +15,13 @@ int main(void)
     linsweep_options options;
     linsweep_model* model = NULL;
     linsweep_result result;
+    result.struct_size = sizeof result; /* the library fills the fields this program knows */
     for (i = 0; i < M; ++i) {
         X[i * N] = sin(0.1 * (double)i);
         X[i * N + 1] = cos(0.37 * (double)i);
         y[i] = 3 * X[i * N] - 2 * X[i * N + 1] + 1;
     }
-    linsweep_options_default(&options);
+    linsweep_options_default(&options); /* every default, and struct_size */
     options.solver = LINSWEEP_CG;
     options.tol = 1e-12;
     {
@@ -36,7 +37,8 @@ int main(void)
             return 2;
         }
     }
-    printf("w = (%.6f, %.6f), b = %.6f after %zu iterations (%s, isa %s)\n", w[0], w[1], b, result.iterations,
+    printf("linsweep %s (built against %s): w = (%.6f, %.6f), b = %.6f after %zu iterations (%s, isa %s)\n",
+           linsweep_version(), LINSWEEP_VERSION_STRING, w[0], w[1], b, result.iterations,
            linsweep_stop_reason_name(result.stop_reason), linsweep_isa_name(result.isa));
     linsweep_model_destroy(model);
     return fabs(w[0] - 3) < 1e-8 && fabs(w[1] + 2) < 1e-8 && fabs(b - 1) < 1e-8 ? 0 : 1;

@@ -2,16 +2,48 @@
 // exception (nor std::terminate) crosses into C; errors become status codes plus a
 // thread-local message.
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <new>
 #include <string>
 
 #include "linsweep/linsweep.h"
 #include "linsweep/linsweep.hpp"
+#include "validate.hpp"
 
 using namespace linsweep;
 
+// Every C enum value is its C++ counterpart's number.
+#define LINSWEEP_SAME(c_value, cpp_value)                                                                    \
+    static_assert(static_cast<int>(c_value) == static_cast<int>(cpp_value), #c_value " != " #cpp_value)
+LINSWEEP_SAME(LINSWEEP_OK, Status::ok);
+LINSWEEP_SAME(LINSWEEP_E_NULL_POINTER, Status::null_pointer);
+LINSWEEP_SAME(LINSWEEP_E_BAD_SHAPE, Status::bad_shape);
+LINSWEEP_SAME(LINSWEEP_E_BAD_LEADING_DIMENSION, Status::bad_leading_dimension);
+LINSWEEP_SAME(LINSWEEP_E_BAD_OPTION, Status::bad_option);
+LINSWEEP_SAME(LINSWEEP_E_UNSUPPORTED_ISA, Status::unsupported_isa);
+LINSWEEP_SAME(LINSWEEP_E_NON_FINITE_DATA, Status::non_finite_data);
+LINSWEEP_SAME(LINSWEEP_E_DIVERGED, Status::diverged);
+LINSWEEP_SAME(LINSWEEP_E_CALLBACK_FAILED, Status::callback_failed);
+LINSWEEP_SAME(LINSWEEP_E_OUT_OF_MEMORY, Status::out_of_memory);
+LINSWEEP_SAME(LINSWEEP_E_INTERNAL, Status::internal);
+LINSWEEP_SAME(LINSWEEP_ROW_MAJOR, Layout::row_major);
+LINSWEEP_SAME(LINSWEEP_COL_MAJOR, Layout::col_major);
+LINSWEEP_SAME(LINSWEEP_GD, Solver::gd);
+LINSWEEP_SAME(LINSWEEP_NESTEROV, Solver::nesterov);
+LINSWEEP_SAME(LINSWEEP_CG, Solver::cg);
+LINSWEEP_SAME(LINSWEEP_CONVERGED, StopReason::converged);
+LINSWEEP_SAME(LINSWEEP_MAX_ITERATIONS, StopReason::max_iterations);
+LINSWEEP_SAME(LINSWEEP_DIVERGED, StopReason::diverged);
+LINSWEEP_SAME(LINSWEEP_STOPPED_BY_CALLBACK, StopReason::callback);
+LINSWEEP_SAME(LINSWEEP_ISA_PORTABLE, Isa::portable);
+LINSWEEP_SAME(LINSWEEP_ISA_AVX2, Isa::avx2);
+LINSWEEP_SAME(LINSWEEP_ISA_AVX512, Isa::avx512);
+LINSWEEP_SAME(LINSWEEP_ISA_NEON, Isa::neon);
+#undef LINSWEEP_SAME
+
 struct linsweep_model {
+    linsweep_options c_options;  // as given (this library's layout), for linsweep_model_get_options
     FitOptions options;
     Regressor<float> f32;
     Regressor<double> f64;
@@ -63,6 +95,115 @@ template <class E> int raw(const E& field)
     int v;
     std::memcpy(&v, &field, sizeof v);
     return v;
+}
+
+// ---- Sized structs (linsweep_options, linsweep_result): see "Compatibility" in linsweep.h ----
+
+// One layout of a sized struct: where its last member ends, and where the first member of the
+// next layout begins (sizeof the struct for the newest). A program compiled with this layout
+// carries a struct_size in [end, next]: its bytes are this layout's members and padding, no
+// byte of a later member.
+struct StructLayout {
+    std::size_t end, next;
+};
+#define LINSWEEP_END_OF(type, member) (offsetof(type, member) + sizeof(type::member))
+
+// Oldest first. Appending fields adds a layout: the previous one's `next` becomes the offset of
+// the first new member.
+constexpr StructLayout options_layouts[] = {
+    {LINSWEEP_END_OF(linsweep_options, user_data), sizeof(linsweep_options)},  // 0.2
+};
+constexpr StructLayout result_layouts[] = {
+    {LINSWEEP_END_OF(linsweep_result, threads), offsetof(linsweep_result, constant_columns)},  // 0.1's fields
+    {LINSWEEP_END_OF(linsweep_result, constant_columns), sizeof(linsweep_result)},
+};
+#undef LINSWEEP_END_OF
+
+// Each layout ends before the next begins, and each appended group starts at the struct's
+// alignment, hence past the tail padding of every older layout as its programs compiled it.
+template <class S, std::size_t N> constexpr bool well_formed(const StructLayout (&layouts)[N])
+{
+    for (std::size_t i = 0; i < N; ++i) {
+        if (layouts[i].end > layouts[i].next) return false;
+        if (i + 1 < N && (layouts[i].next % alignof(S) != 0 || layouts[i].next >= layouts[i + 1].end))
+            return false;
+    }
+    return layouts[N - 1].next == sizeof(S);
+}
+static_assert(well_formed<linsweep_options>(options_layouts), "linsweep_options: bad layout list");
+static_assert(well_formed<linsweep_result>(result_layouts), "linsweep_result: bad layout list");
+
+// Throws bad_option unless `size` is the size of one of the struct's layouts.
+template <std::size_t N>
+void check_struct_size(std::size_t size, const StructLayout (&layouts)[N], const char* type)
+{
+    for (const StructLayout& l : layouts)
+        if (size >= l.end && size <= l.next) return;
+    const std::string got = std::string("linsweep: ") + type + " struct_size is " + std::to_string(size);
+    const std::string known = std::to_string(layouts[N - 1].next) + " bytes, linsweep " + version();
+    if (size > layouts[N - 1].next)
+        throw Error(Status::bad_option, got + ", larger than this library's " + type + " (" + known +
+                                            "): the program was built against a newer linsweep.h");
+    if (size < layouts[0].end)
+        throw Error(Status::bad_option, got + ", smaller than the first " + type + " layout (" +
+                                            std::to_string(layouts[0].end) +
+                                            " bytes): set it to sizeof the struct (linsweep_options_default "
+                                            "does for the options)");
+    throw Error(Status::bad_option,
+                got + ", which ends inside a field: no " + type + " layout has that size");
+}
+
+// The caller's struct_size, read as bytes (the caller's struct may be an older, shorter type).
+std::size_t struct_size_of(const void* s)
+{
+    std::size_t size;
+    std::memcpy(&size, s, sizeof size);
+    return size;
+}
+
+// Writes `full` into the caller's struct: the bytes its struct_size covers (checked first, so a
+// bad size writes nothing), struct_size kept.
+template <class S, std::size_t N>
+void write_sized(S* out, S full, const StructLayout (&layouts)[N], const char* type)
+{
+    const std::size_t size = struct_size_of(out);
+    check_struct_size(size, layouts, type);
+    full.struct_size = size;
+    std::memcpy(out, &full, size);
+}
+
+linsweep_options default_options()
+{
+    const FitOptions d;
+    linsweep_options o;
+    std::memset(&o, 0, sizeof o);
+    o.struct_size = sizeof o;
+    o.solver = static_cast<linsweep_solver>(d.solver);
+    o.auto_learning_rate = 1;
+    o.learning_rate = 0;
+    o.max_iterations = d.max_iterations;
+    o.tol = d.tol;
+    o.fit_intercept = d.fit_intercept ? 1 : 0;
+    o.l2 = d.l2;
+    o.standardize = d.standardize ? 1 : 0;
+    o.threads = d.threads;
+    o.isa = LINSWEEP_ISA_AUTO;
+    o.record_history = d.record_history ? 1 : 0;
+    o.callback = nullptr;
+    o.user_data = nullptr;
+    return o;
+}
+
+// The caller's options in this library's layout: the fields its struct_size covers, the
+// defaults for the fields appended after its layout.
+linsweep_options read_options(const linsweep_options* caller)
+{
+    const std::size_t size = struct_size_of(caller);
+    check_struct_size(size, options_layouts, "linsweep_options");
+    linsweep_options o = default_options();
+    std::memcpy(&o, caller, size);
+    o.struct_size = sizeof o;
+    return o;
 }
 
 template <class M> auto view(const M& m)
@@ -149,14 +290,8 @@ template <class T, class MM> linsweep_status weights_impl(const linsweep_model* 
     return guarded([&] {
         const FitResult<T>& r = fitted<T>(model);
         const std::size_t k = r.intercept.size(), n = r.weights.size() / k;
-        MatrixView<T> out = view(W);
-        require(out.data, "W");
-        if (out.rows != n || out.cols != k)
-            throw Error(Status::bad_shape, "linsweep: W is " + std::to_string(out.rows) + "x" +
-                                               std::to_string(out.cols) + ", the weights are " +
-                                               std::to_string(n) + "x" + std::to_string(k));
-        if (out.ld != 0 && out.ld < out.packed_ld())
-            throw Error(Status::bad_leading_dimension, "linsweep: W leading dimension is too small");
+        const MatrixView<T> out = view(W);
+        detail::check_view(out, "W", n, k);
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t c = 0; c < k; ++c) out(j, c) = r.weights[j * k + c];
         if (b != nullptr) std::copy(r.intercept.begin(), r.intercept.end(), b);
@@ -169,6 +304,7 @@ template <class T> linsweep_status result_impl(const linsweep_model* model, lins
         const FitResult<T>& r = fitted<T>(model);
         require(out, "result");
         linsweep_result res;
+        std::memset(&res, 0, sizeof res);
         res.k = r.intercept.size();
         res.n = r.weights.size() / res.k;
         res.iterations = r.iterations;
@@ -181,7 +317,8 @@ template <class T> linsweep_status result_impl(const linsweep_model* model, lins
         res.history_length = r.loss_history.size();
         res.isa = static_cast<linsweep_isa>(r.isa);
         res.threads = r.threads;
-        *out = res;
+        res.constant_columns = r.constant_columns;
+        write_sized(out, res, result_layouts, "linsweep_result");
     });
 }
 
@@ -204,8 +341,8 @@ linsweep_status sweep_impl(linsweep_model* model, CM X, CM Y, CM W, const T* b, 
 {
     return guarded([&] {
         require(model, "model");
-        const double e =
-            sweep(view(X), view(Y), view(W), b, view(G), s, model->ws, KernelOptions{model->options.threads, model->options.isa});
+        const double e = sweep(view(X), view(Y), view(W), b, view(G), s, model->ws,
+                               KernelOptions{model->options.threads, model->options.isa});
         if (loss_sum != nullptr) *loss_sum = e;
     });
 }
@@ -214,35 +351,25 @@ linsweep_status sweep_impl(linsweep_model* model, CM X, CM Y, CM W, const T* b, 
 
 extern "C" {
 
-void linsweep_options_default(linsweep_options* o)
+linsweep_status linsweep_options_init(linsweep_options* options, size_t struct_size)
 {
-    if (o == nullptr) return;
-    const FitOptions d;
-    o->solver = static_cast<linsweep_solver>(d.solver);
-    o->auto_learning_rate = 1;
-    o->learning_rate = 0;
-    o->max_iterations = d.max_iterations;
-    o->tol = d.tol;
-    o->fit_intercept = d.fit_intercept ? 1 : 0;
-    o->l2 = d.l2;
-    o->standardize = d.standardize ? 1 : 0;
-    o->threads = d.threads;
-    o->isa = LINSWEEP_ISA_AUTO;
-    o->record_history = d.record_history ? 1 : 0;
-    o->callback = nullptr;
-    o->user_data = nullptr;
+    return guarded([&] {
+        require(options, "options");
+        check_struct_size(struct_size, options_layouts, "linsweep_options");
+        linsweep_options d = default_options();
+        d.struct_size = struct_size;
+        std::memcpy(options, &d, struct_size);
+    });
 }
 
 linsweep_status linsweep_model_create(const linsweep_options* options, linsweep_model** model)
 {
     return guarded([&] {
         require(model, "model");
-        linsweep_options o;
-        linsweep_options_default(&o);
-        if (options != nullptr) o = *options;
+        const linsweep_options o = options != nullptr ? read_options(options) : default_options();
         FitOptions f = to_cpp(o);
         Regressor<double>(f).set_options(f);  // checks them: a bad option fails here already
-        auto* created = new linsweep_model{f, Regressor<float>(f), Regressor<double>(f), Workspace()};
+        auto* created = new linsweep_model{o, f, Regressor<float>(f), Regressor<double>(f), Workspace()};
         *model = created;
     });
 }
@@ -257,11 +384,22 @@ linsweep_status linsweep_model_set_options(linsweep_model* model, const linsweep
     return guarded([&] {
         require(model, "model");
         require(options, "options");
-        FitOptions f = to_cpp(*options);
+        const linsweep_options o = read_options(options);
+        FitOptions f = to_cpp(o);
         // Both checked before either changes.
         model->f32.set_options(f);
         model->f64.set_options(f);
         model->options = std::move(f);
+        model->c_options = o;
+    });
+}
+
+linsweep_status linsweep_model_get_options(const linsweep_model* model, linsweep_options* options)
+{
+    return guarded([&] {
+        require(model, "model");
+        require(options, "options");
+        write_sized(options, model->c_options, options_layouts, "linsweep_options");
     });
 }
 
@@ -356,6 +494,11 @@ linsweep_isa linsweep_active_isa(void)
     linsweep_isa isa = LINSWEEP_ISA_AUTO;
     guarded([&] { isa = static_cast<linsweep_isa>(active_isa()); });
     return isa;
+}
+
+linsweep_isa linsweep_best_isa(void)
+{
+    return static_cast<linsweep_isa>(best_isa());
 }
 
 const char* linsweep_isa_name(linsweep_isa isa)

@@ -11,6 +11,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "linsweep/export.h"
+
 namespace linsweep {
 
 // ---------------------------------------------------------------------------------------------
@@ -32,10 +34,10 @@ enum class Status : int {
     internal = 10,
 };
 
-const char* status_name(Status s) noexcept;
+LINSWEEP_API const char* status_name(Status s) noexcept;
 
 // Thrown by every C++ entry point on bad input. The caller's outputs are unchanged when thrown.
-class Error : public std::runtime_error {
+class LINSWEEP_API Error : public std::runtime_error {
 public:
     Error(Status code, const std::string& message) : std::runtime_error(message), code_(code) {}
     Status code() const noexcept { return code_; }
@@ -90,23 +92,23 @@ constexpr MatrixView<T> col_major(T* data, std::size_t rows, std::size_t cols, s
 
 enum class Isa : int { portable = 0, avx2 = 1, avx512 = 2, neon = 3 };
 
-const char* isa_name(Isa isa) noexcept;
+LINSWEEP_API const char* isa_name(Isa isa) noexcept;
 // Parses "avx512", "avx2", "neon", "portable"; throws Error(unsupported_isa) on anything else.
-Isa parse_isa(const std::string& name);
+LINSWEEP_API Isa parse_isa(const std::string& name);
 
-std::vector<Isa> compiled_isas();      // built into this library
-bool isa_supported(Isa isa) noexcept;  // compiled in AND usable on this CPU/OS
-Isa best_isa() noexcept;               // what automatic selection picks on this machine
+LINSWEEP_API std::vector<Isa> compiled_isas();      // built into this library
+LINSWEEP_API bool isa_supported(Isa isa) noexcept;  // compiled in AND usable on this CPU/OS
+LINSWEEP_API Isa best_isa() noexcept;               // what automatic selection picks on this machine
 
 // The process default: the ISA of every call that does not choose one (KernelOptions::isa,
 // FitOptions::isa). On first use it is best_isa(), or LINSWEEP_ISA from the environment if set
 // (an unsupported or unknown value there makes the first kernel call throw unsupported_isa).
-Isa active_isa();
+LINSWEEP_API Isa active_isa();
 // Set the process default; throws Error(unsupported_isa) if it cannot run here. Calls and
 // models that choose their own ISA are not affected.
-void force_isa(Isa isa);
+LINSWEEP_API void force_isa(Isa isa);
 // Back to automatic selection (ignores LINSWEEP_ISA).
-void reset_isa() noexcept;
+LINSWEEP_API void reset_isa() noexcept;
 
 // ---------------------------------------------------------------------------------------------
 // Workspace and the kernels
@@ -123,7 +125,7 @@ struct KernelOptions {
 
 // Scratch memory for sweep(): per-block partial sums and the packed weights. It grows on the
 // first call that needs more and is then reused, so a loop of sweeps allocates nothing.
-class Workspace {
+class LINSWEEP_API Workspace {
 public:
     Workspace() = default;
     // Pre-size for an m x n problem with k outputs (sweeps up to that size then never allocate).
@@ -152,34 +154,37 @@ private:
 // Results are bitwise identical for any thread count. On error nothing is written.
 // Throws Error: null_pointer, bad_shape, bad_leading_dimension, non_finite_data (the data or
 // the weights hold NaN/Inf, seen from the sweep's own sums), unsupported_isa.
-double sweep(MatrixView<const float> X, MatrixView<const float> Y, MatrixView<const float> W, const float* b,
-             MatrixView<float> G, float* s, Workspace& ws, const KernelOptions& options = {});
-double sweep(MatrixView<const double> X, MatrixView<const double> Y, MatrixView<const double> W,
-             const double* b, MatrixView<double> G, double* s, Workspace& ws,
-             const KernelOptions& options = {});
+LINSWEEP_API double sweep(MatrixView<const float> X, MatrixView<const float> Y, MatrixView<const float> W,
+                          const float* b, MatrixView<float> G, float* s, Workspace& ws,
+                          const KernelOptions& options = {});
+LINSWEEP_API double sweep(MatrixView<const double> X, MatrixView<const double> Y, MatrixView<const double> W,
+                          const double* b, MatrixView<double> G, double* s, Workspace& ws,
+                          const KernelOptions& options = {});
 
 // The Gram sweep, for solvers that need the normal-equations operator (conjugate gradient,
 // power iteration for the step size). In ONE pass over X, with Q = X*P + 1*p0^T:
 //   G = X^T * Q  (n x k),   s = 1^T * Q  (k),   returns ||Q||^2.
 // P: n x k, p0: k values or nullptr. Same guarantees and errors as sweep().
-double gram_sweep(MatrixView<const float> X, MatrixView<const float> P, const float* p0, MatrixView<float> G,
-                  float* s, Workspace& ws, const KernelOptions& options = {});
-double gram_sweep(MatrixView<const double> X, MatrixView<const double> P, const double* p0,
-                  MatrixView<double> G, double* s, Workspace& ws, const KernelOptions& options = {});
+LINSWEEP_API double gram_sweep(MatrixView<const float> X, MatrixView<const float> P, const float* p0,
+                               MatrixView<float> G, float* s, Workspace& ws,
+                               const KernelOptions& options = {});
+LINSWEEP_API double gram_sweep(MatrixView<const double> X, MatrixView<const double> P, const double* p0,
+                               MatrixView<double> G, double* s, Workspace& ws,
+                               const KernelOptions& options = {});
 
 // Predictions Yhat = X*W + 1*b^T (m x k, any layout). b may be nullptr. Two passes: the first
 // only checks that every prediction is finite, so on error Yhat is left unchanged.
-void predict(MatrixView<const float> X, MatrixView<const float> W, const float* b, MatrixView<float> Yhat,
-             const KernelOptions& options = {});
-void predict(MatrixView<const double> X, MatrixView<const double> W, const double* b, MatrixView<double> Yhat,
-             const KernelOptions& options = {});
+LINSWEEP_API void predict(MatrixView<const float> X, MatrixView<const float> W, const float* b,
+                          MatrixView<float> Yhat, const KernelOptions& options = {});
+LINSWEEP_API void predict(MatrixView<const double> X, MatrixView<const double> W, const double* b,
+                          MatrixView<double> Yhat, const KernelOptions& options = {});
 // The same, with the packed weights kept in `ws` (no allocation once ws is large enough).
-void predict(MatrixView<const float> X, MatrixView<const float> W, const float* b, MatrixView<float> Yhat,
-             Workspace& ws, const KernelOptions& options = {});
-void predict(MatrixView<const double> X, MatrixView<const double> W, const double* b, MatrixView<double> Yhat,
-             Workspace& ws, const KernelOptions& options = {});
+LINSWEEP_API void predict(MatrixView<const float> X, MatrixView<const float> W, const float* b,
+                          MatrixView<float> Yhat, Workspace& ws, const KernelOptions& options = {});
+LINSWEEP_API void predict(MatrixView<const double> X, MatrixView<const double> W, const double* b,
+                          MatrixView<double> Yhat, Workspace& ws, const KernelOptions& options = {});
 
 // Version of the library, "MAJOR.MINOR.PATCH".
-const char* version() noexcept;
+LINSWEEP_API const char* version() noexcept;
 
 }  // namespace linsweep

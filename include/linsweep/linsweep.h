@@ -4,11 +4,44 @@
  * are unchanged and linsweep_last_error() gives the calling thread's message. No exception or
  * abort crosses this boundary. The status numbers are those of linsweep::Status in C++.
  *
- * A model is not thread-safe: use one per thread (the kernels themselves use OpenMP threads). */
+ * A model is not thread-safe: use one per thread (the kernels themselves use OpenMP threads).
+ *
+ * Compatibility. From 0.2 on, within one major version (the shared library's soname is
+ * liblinsweep.so.MAJOR), a program built against an older linsweep.h runs unchanged against a
+ * newer library: functions and enum values are only ever added, and the two structs the library
+ * reads or writes by pointer, linsweep_options and linsweep_result, only ever grow at their end.
+ * Each begins with `size_t struct_size`, the size of the struct as the caller's program was
+ * compiled; the library reads and writes only the bytes that size covers and gives every field
+ * beyond it its default. A struct_size larger than this library knows (a program built against
+ * a newer linsweep.h), smaller than the first layout, or ending inside a field is
+ * LINSWEEP_E_BAD_OPTION with a message, and nothing is read or written.
+ *   - linsweep_options: linsweep_options_default(&o) sets struct_size and every default. Where
+ *     the struct is allocated by other means (a binding from another language), call
+ *     linsweep_options_init(pointer, size of that struct) before setting any field.
+ *   - linsweep_result: set r.struct_size = sizeof r before linsweep_result_f32/_f64.
+ * linsweep_iteration (given to callbacks) may also grow at its end; the matrix structs, passed
+ * by value, never change.
+ *
+ * Appending a field (for maintainers): add it at the end with a comment naming the version;
+ * start each group of new fields with a pointer, size_t or double member, so that it lies past
+ * the older layout's tail padding; give it its default in default_options() and add the new
+ * layout to the list in c_api.cpp (which checks the layouts at compile time). For example:
+ *         void* user_data;
+ *         // added in 0.3:
+ *         linsweep_reduce_fn reduce;   // NULL: a single process
+ *         void* reduce_user_data;
+ *     } linsweep_options;
+ * and in c_api.cpp:
+ *     {LINSWEEP_END_OF(linsweep_options, user_data), offsetof(linsweep_options, reduce)},  // 0.2
+ *     {LINSWEEP_END_OF(linsweep_options, reduce_user_data), sizeof(linsweep_options)},     // 0.3
+ */
 #ifndef LINSWEEP_H
 #define LINSWEEP_H
 
 #include <stddef.h>
+
+#include "linsweep/export.h"
+#include "linsweep/version.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,6 +112,7 @@ typedef int (*linsweep_callback)(const linsweep_iteration* info, void* user_data
 
 /* Options; see linsweep_options_default() and the C++ FitOptions for their meaning. */
 typedef struct linsweep_options {
+    size_t struct_size;         /* sizeof(linsweep_options) as compiled: set by linsweep_options_default */
     linsweep_solver solver;     /* LINSWEEP_GD */
     int auto_learning_rate;     /* 1: automatic step 1/L; 0: use learning_rate */
     double learning_rate;       /* used when auto_learning_rate is 0; must be > 0 */
@@ -92,11 +126,13 @@ typedef struct linsweep_options {
     int record_history;         /* 0 */
     linsweep_callback callback; /* NULL */
     void* user_data;            /* passed to the callback */
+    /* New fields go here (see "Appending a field" above). */
 } linsweep_options;
 
 /* After a fit or step: the figures of that call (see the C++ FitResult). */
 typedef struct linsweep_result {
-    size_t n, k; /* shape of the weights */
+    size_t struct_size; /* set by the caller: sizeof(linsweep_result) */
+    size_t n, k;        /* shape of the weights */
     size_t iterations;
     linsweep_stop_reason stop_reason;
     double loss;
@@ -107,65 +143,85 @@ typedef struct linsweep_result {
     size_t history_length;
     linsweep_isa isa;
     int threads;
+    /* Added in 0.2, after the first layout (the fields of linsweep 0.1): */
+    size_t constant_columns; /* standardize: columns with no spread (weight 0) */
 } linsweep_result;
 
 typedef struct linsweep_model linsweep_model;
 
-void linsweep_options_default(linsweep_options* options);
+/* Fills the first struct_size bytes of *options with the defaults and sets options->struct_size
+ * to struct_size, the size of the caller's linsweep_options. */
+LINSWEEP_API linsweep_status linsweep_options_init(linsweep_options* options, size_t struct_size);
+/* The defaults, with struct_size = sizeof *options as this program was compiled. */
+static inline linsweep_status linsweep_options_default(linsweep_options* options)
+{
+    return linsweep_options_init(options, sizeof *options);
+}
 
 /* options may be NULL (defaults). On success *model is a new model; on failure it is unchanged. */
-linsweep_status linsweep_model_create(const linsweep_options* options, linsweep_model** model);
-void linsweep_model_destroy(linsweep_model* model); /* NULL is fine */
-linsweep_status linsweep_model_set_options(linsweep_model* model, const linsweep_options* options);
+LINSWEEP_API linsweep_status linsweep_model_create(const linsweep_options* options, linsweep_model** model);
+LINSWEEP_API void linsweep_model_destroy(linsweep_model* model); /* NULL is fine */
+LINSWEEP_API linsweep_status linsweep_model_set_options(linsweep_model* model,
+                                                        const linsweep_options* options);
+/* The model's options into *options, whose struct_size must be set (linsweep_options_default). */
+LINSWEEP_API linsweep_status linsweep_model_get_options(const linsweep_model* model,
+                                                        linsweep_options* options);
 
 /* A model keeps a float and a double fit apart: the _f32 functions use the float one. */
 /* W0 (n x k) and b0 (k values) may be NULL: start from zero. */
-linsweep_status linsweep_fit_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
-                                 linsweep_const_matrix_f32 Y, const linsweep_const_matrix_f32* W0,
-                                 const float* b0);
-linsweep_status linsweep_fit_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
-                                 linsweep_const_matrix_f64 Y, const linsweep_const_matrix_f64* W0,
-                                 const double* b0);
+LINSWEEP_API linsweep_status linsweep_fit_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
+                                              linsweep_const_matrix_f32 Y,
+                                              const linsweep_const_matrix_f32* W0, const float* b0);
+LINSWEEP_API linsweep_status linsweep_fit_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
+                                              linsweep_const_matrix_f64 Y,
+                                              const linsweep_const_matrix_f64* W0, const double* b0);
 /* `iterations` more iterations from the current weights (no allocation). */
-linsweep_status linsweep_step_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
-                                  linsweep_const_matrix_f32 Y, size_t iterations);
-linsweep_status linsweep_step_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
-                                  linsweep_const_matrix_f64 Y, size_t iterations);
+LINSWEEP_API linsweep_status linsweep_step_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
+                                               linsweep_const_matrix_f32 Y, size_t iterations);
+LINSWEEP_API linsweep_status linsweep_step_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
+                                               linsweep_const_matrix_f64 Y, size_t iterations);
 /* Yhat (m x k) = X W + b with the fitted weights. */
-linsweep_status linsweep_predict_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
-                                     linsweep_matrix_f32 Yhat);
-linsweep_status linsweep_predict_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
-                                     linsweep_matrix_f64 Yhat);
+LINSWEEP_API linsweep_status linsweep_predict_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
+                                                  linsweep_matrix_f32 Yhat);
+LINSWEEP_API linsweep_status linsweep_predict_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
+                                                  linsweep_matrix_f64 Yhat);
 
 /* The fitted weights (n x k into W) and intercepts (k values into b; b may be NULL). */
-linsweep_status linsweep_weights_f32(const linsweep_model* model, linsweep_matrix_f32 W, float* b);
-linsweep_status linsweep_weights_f64(const linsweep_model* model, linsweep_matrix_f64 W, double* b);
-linsweep_status linsweep_result_f32(const linsweep_model* model, linsweep_result* result);
-linsweep_status linsweep_result_f64(const linsweep_model* model, linsweep_result* result);
+LINSWEEP_API linsweep_status linsweep_weights_f32(const linsweep_model* model, linsweep_matrix_f32 W,
+                                                  float* b);
+LINSWEEP_API linsweep_status linsweep_weights_f64(const linsweep_model* model, linsweep_matrix_f64 W,
+                                                  double* b);
+LINSWEEP_API linsweep_status linsweep_result_f32(const linsweep_model* model, linsweep_result* result);
+LINSWEEP_API linsweep_status linsweep_result_f64(const linsweep_model* model, linsweep_result* result);
 /* Copies min(capacity, history length) losses; *count (may be NULL) gets the history length. */
-linsweep_status linsweep_loss_history_f32(const linsweep_model* model, double* out, size_t capacity,
-                                          size_t* count);
-linsweep_status linsweep_loss_history_f64(const linsweep_model* model, double* out, size_t capacity,
-                                          size_t* count);
+LINSWEEP_API linsweep_status linsweep_loss_history_f32(const linsweep_model* model, double* out,
+                                                       size_t capacity, size_t* count);
+LINSWEEP_API linsweep_status linsweep_loss_history_f64(const linsweep_model* model, double* out,
+                                                       size_t capacity, size_t* count);
 
 /* The one-sweep kernel with the model's workspace and thread option, R = Y - X W - b:
  * G = X^T R (n x k), s = 1^T R (k values, may be NULL), *loss_sum = sum R^2 (may be NULL).
  * b may be NULL (zero intercept). */
-linsweep_status linsweep_sweep_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
-                                   linsweep_const_matrix_f32 Y, linsweep_const_matrix_f32 W, const float* b,
-                                   linsweep_matrix_f32 G, float* s, double* loss_sum);
-linsweep_status linsweep_sweep_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
-                                   linsweep_const_matrix_f64 Y, linsweep_const_matrix_f64 W, const double* b,
-                                   linsweep_matrix_f64 G, double* s, double* loss_sum);
+LINSWEEP_API linsweep_status linsweep_sweep_f32(linsweep_model* model, linsweep_const_matrix_f32 X,
+                                                linsweep_const_matrix_f32 Y, linsweep_const_matrix_f32 W,
+                                                const float* b, linsweep_matrix_f32 G, float* s,
+                                                double* loss_sum);
+LINSWEEP_API linsweep_status linsweep_sweep_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
+                                                linsweep_const_matrix_f64 Y, linsweep_const_matrix_f64 W,
+                                                const double* b, linsweep_matrix_f64 G, double* s,
+                                                double* loss_sum);
 
 /* The calling thread's last error message ("" if none); valid until its next failing call. */
-const char* linsweep_last_error(void);
-const char* linsweep_status_name(linsweep_status status);
-const char* linsweep_stop_reason_name(linsweep_stop_reason reason);
+LINSWEEP_API const char* linsweep_last_error(void);
+LINSWEEP_API const char* linsweep_status_name(linsweep_status status);
+LINSWEEP_API const char* linsweep_stop_reason_name(linsweep_stop_reason reason);
 /* The ISA the kernels use now (LINSWEEP_ISA_AUTO if the selection failed, see last_error). */
-linsweep_isa linsweep_active_isa(void);
-const char* linsweep_isa_name(linsweep_isa isa);
-const char* linsweep_version(void);
+LINSWEEP_API linsweep_isa linsweep_active_isa(void);
+/* The ISA automatic selection picks on this machine. */
+LINSWEEP_API linsweep_isa linsweep_best_isa(void);
+LINSWEEP_API const char* linsweep_isa_name(linsweep_isa isa);
+/* The library's version, "MAJOR.MINOR.PATCH" (the header's is LINSWEEP_VERSION_STRING). */
+LINSWEEP_API const char* linsweep_version(void);
 
 #ifdef __cplusplus
 }

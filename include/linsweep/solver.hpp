@@ -26,9 +26,9 @@ enum class StopReason : int {
     callback = 3,        // the callback asked to stop
 };
 
-const char* solver_name(Solver s) noexcept;
-Solver parse_solver(const std::string& name);  // "gd", "nesterov", "cg"; throws bad_option
-const char* stop_reason_name(StopReason r) noexcept;
+LINSWEEP_API const char* solver_name(Solver s) noexcept;
+LINSWEEP_API Solver parse_solver(const std::string& name);  // "gd", "nesterov", "cg"; throws bad_option
+LINSWEEP_API const char* stop_reason_name(StopReason r) noexcept;
 
 // ---------------------------------------------------------------------------------------------
 // Distributed training: the rows of X and Y spread over several processes (MPI: linsweep/mpi.hpp)
@@ -136,7 +136,7 @@ template <class T> struct FitResult {
 // step and predict allocate nothing per iteration, and step() allocates nothing at all.
 // result() describes the last fit() or step() call (iterations, history, stop reason); the
 // weights carry over. Every call either succeeds or throws Error and leaves the model as it was.
-template <class T> class Regressor {
+template <class T> class LINSWEEP_API Regressor {
 public:
     explicit Regressor(FitOptions options = {});
     ~Regressor();
@@ -166,7 +166,7 @@ public:
     void set_options(const FitOptions& options);
 
 private:
-    struct State;
+    struct LINSWEEP_LOCAL State;
     State* state_;
 };
 

@@ -1,6 +1,9 @@
 // Bad input through the C++ API: one test per case, each checking the status, the message, and
-// that the model and the caller's outputs are unchanged.
+// that the model (every field of result() and options()) and the caller's outputs (every byte)
+// are unchanged. The free functions sweep, gram_sweep and predict get the same checks per ISA in
+// tests/kernels/bad_input_test.cpp.
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -13,6 +16,51 @@
 using namespace linsweep;
 
 namespace {
+
+bool same_bits(double a, double b)
+{
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+template <class T> bool same_bits(const std::vector<T>& a, const std::vector<T>& b)
+{
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
+}
+
+// Every field of two results, floating point compared bit for bit.
+void expect_same_result(const FitResult<double>& a, const FitResult<double>& b)
+{
+    EXPECT_TRUE(same_bits(a.weights, b.weights));
+    EXPECT_TRUE(same_bits(a.intercept, b.intercept));
+    EXPECT_EQ(a.iterations, b.iterations);
+    EXPECT_EQ(a.stop_reason, b.stop_reason);
+    EXPECT_TRUE(same_bits(a.loss, b.loss));
+    EXPECT_TRUE(same_bits(a.gradient_norm, b.gradient_norm));
+    EXPECT_TRUE(same_bits(a.loss_history, b.loss_history));
+    EXPECT_TRUE(same_bits(a.step, b.step));
+    EXPECT_TRUE(same_bits(a.stable_learning_rate, b.stable_learning_rate));
+    EXPECT_EQ(a.passes, b.passes);
+    EXPECT_EQ(a.constant_columns, b.constant_columns);
+    EXPECT_EQ(a.isa, b.isa);
+    EXPECT_EQ(a.threads, b.threads);
+}
+
+void expect_same_options(const FitOptions& a, const FitOptions& b)
+{
+    EXPECT_EQ(a.solver, b.solver);
+    EXPECT_EQ(a.learning_rate.has_value(), b.learning_rate.has_value());
+    if (a.learning_rate && b.learning_rate) {
+        EXPECT_TRUE(same_bits(*a.learning_rate, *b.learning_rate));
+    }
+    EXPECT_EQ(a.max_iterations, b.max_iterations);
+    EXPECT_TRUE(same_bits(a.tol, b.tol));
+    EXPECT_EQ(a.fit_intercept, b.fit_intercept);
+    EXPECT_TRUE(same_bits(a.l2, b.l2));
+    EXPECT_EQ(a.standardize, b.standardize);
+    EXPECT_EQ(a.threads, b.threads);
+    EXPECT_EQ(a.isa, b.isa);
+    EXPECT_EQ(a.record_history, b.record_history);
+    EXPECT_EQ(static_cast<bool>(a.callback), static_cast<bool>(b.callback));
+}
 
 class BadInput : public ::testing::Test {
 protected:
@@ -42,6 +90,7 @@ protected:
     // `call` throws Error(code) whose message contains `text`; the model is as it was.
     template <class F> void expect_error(F&& call, Status code, const std::string& text)
     {
+        const FitOptions options_before = model.options();
         try {
             call();
             ADD_FAILURE() << "no error thrown, expected " << status_name(code);
@@ -49,15 +98,11 @@ protected:
             EXPECT_EQ(e.code(), code) << e.what();
             EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
         }
-        const FitResult<double>& r = model.result();
-        EXPECT_EQ(r.weights, before.weights);
-        EXPECT_EQ(r.intercept, before.intercept);
-        EXPECT_EQ(r.iterations, before.iterations);
-        EXPECT_EQ(r.loss, before.loss);
-        EXPECT_EQ(r.loss_history, before.loss_history);
+        expect_same_result(model.result(), before);
+        expect_same_options(model.options(), options_before);
         std::vector<double> yhat(m, 0.0);
         model.predict(Xv(), row_major(yhat.data(), m, 1));
-        EXPECT_EQ(yhat, yhat_before);
+        EXPECT_TRUE(same_bits(yhat, yhat_before));
     }
     // Bad options fail both when set on the fitted model and when a new model fits with them.
     void expect_bad_option(const FitOptions& o, const std::string& text)
@@ -206,6 +251,34 @@ TEST_F(BadInput, NanInPredictLeavesOutputUnchanged)
     expect_error([&] { model.predict(row_major(bad.data(), m, n), row_major(out.data(), m, 1)); },
                  Status::non_finite_data, "not finite");
     EXPECT_EQ(out, std::vector<double>(m, 7.0));
+}
+
+// Every way Regressor::predict can fail leaves every byte of Yhat as it was.
+TEST_F(BadInput, PredictFailuresLeaveEveryByteOfYhat)
+{
+    std::vector<unsigned char> out(2 * m * sizeof(double));
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<unsigned char>(0xA5 ^ i);
+    const std::vector<unsigned char> sentinel = out;
+    double* yhat = reinterpret_cast<double*>(out.data());
+    std::vector<double> nan_x(X);
+    nan_x[4] = std::numeric_limits<double>::quiet_NaN();
+    const auto expect_unwritten = [&](auto&& call, Status code, const std::string& text) {
+        expect_error(call, code, text);
+        EXPECT_EQ(out, sentinel) << text;
+    };
+    expect_unwritten([&] { model.predict(row_major(nan_x.data(), m, n), row_major(yhat, m, 1)); },
+                     Status::non_finite_data, "a prediction is not finite");
+    expect_unwritten([&] { model.predict(Xv(), row_major(yhat, m - 1, 1)); }, Status::bad_shape, "Yhat");
+    expect_unwritten([&] { model.predict(Xv(), row_major(yhat, m, 2)); }, Status::bad_shape, "Yhat");
+    expect_unwritten([&] { model.predict(Xv(), col_major(yhat, m, 1, m - 1)); },
+                     Status::bad_leading_dimension, "Yhat leading dimension");
+    expect_unwritten([&] { model.predict(row_major<const double>(nullptr, m, n), row_major(yhat, m, 1)); },
+                     Status::null_pointer, "X is a null pointer");
+    expect_unwritten([&] { model.predict(row_major(X.data(), m, n - 1), row_major(yhat, m, 1)); },
+                     Status::bad_shape, "X");
+    Regressor<double> fresh;
+    EXPECT_THROW(fresh.predict(Xv(), row_major(yhat, m, 1)), Error);
+    EXPECT_EQ(out, sentinel);
 }
 
 TEST_F(BadInput, CallbackThrows)

@@ -1,32 +1,12 @@
 /* The C API exercised from C (compiled as C99): fit, step, predict, sweep, results, callback,
- * float and double, and every error path with its status, message and untouched outputs. */
+ * float and double, and every error path with its status, message and untouched outputs (every
+ * byte of every output, filled with a sentinel before the failing call). Built twice: against
+ * the static and against the shared library. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "linsweep/linsweep.h"
-
-static int passed = 0, failed = 0;
-
-#define CHECK(cond)                                                                                          \
-    do {                                                                                                     \
-        if (cond) {                                                                                          \
-            ++passed;                                                                                        \
-        } else {                                                                                             \
-            ++failed;                                                                                        \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);                         \
-        }                                                                                                    \
-    } while (0)
-
-/* The call returns `code` and the thread's message contains `text`. */
-#define CHECK_ERROR(call, code, text)                                                                        \
-    do {                                                                                                     \
-        const linsweep_status st_ = (call);                                                                  \
-        CHECK(st_ == (code));                                                                                \
-        CHECK(strstr(linsweep_last_error(), (text)) != NULL);                                                \
-        if (st_ != (code) || strstr(linsweep_last_error(), (text)) == NULL)                                  \
-            fprintf(stderr, "  got %s: %s\n", linsweep_status_name(st_), linsweep_last_error());             \
-    } while (0)
+#include "c_check.h"
 
 #define M 64
 #define N 3
@@ -40,6 +20,156 @@ static int stop_at_five(const linsweep_iteration* info, void* user)
     return info->iteration < 5;
 }
 
+/* sweep, weights, result, loss history and options calls that fail write nothing: every byte
+ * of their outputs (sentinel-filled: G, s, the loss, W, b, the result struct, the history and
+ * its count, the options) is as before. `model` holds a double and a float fit. */
+static void failing_calls_leave_outputs_unchanged(linsweep_model* model, linsweep_const_matrix_f64 Xv,
+                                                  linsweep_const_matrix_f64 Yv, linsweep_const_matrix_f64 Wc)
+{
+    double G[N], s, e, w[N], b, hist[4], keep;
+    float wf[N], bf, Gf[N], sf, zero[N] = {0};
+    size_t count;
+    linsweep_result r;
+    linsweep_options o;
+    linsweep_model* fresh = NULL;
+    const linsweep_matrix_f64 Gv = {G, N, 1, 0, LINSWEEP_ROW_MAJOR}, Wv = {w, N, 1, 0, LINSWEEP_ROW_MAJOR};
+    const linsweep_matrix_f32 Gfv = {Gf, N, 1, 0, LINSWEEP_ROW_MAJOR},
+                              Wfv = {wf, N, 1, 0, LINSWEEP_ROW_MAJOR};
+    const linsweep_const_matrix_f32 Xfv = {Xf, M, N, 0, LINSWEEP_ROW_MAJOR},
+                                    Yfv = {Yf, M, 1, 0, LINSWEEP_ROW_MAJOR};
+    const linsweep_const_matrix_f32 Wfc = {zero, N, 1, 0, LINSWEEP_ROW_MAJOR};
+    linsweep_const_matrix_f64 badc;
+    linsweep_matrix_f64 bad;
+    double bnan = NAN;
+
+    /* sweep: G, s and the loss. */
+    sentinel(G, sizeof G);
+    sentinel(&s, sizeof s);
+    sentinel(&e, sizeof e);
+    watch("G", G, sizeof G);
+    watch("s", &s, sizeof s);
+    watch("loss_sum", &e, sizeof e);
+    CHECK_FAILS_UNCHANGED(linsweep_sweep_f64(NULL, Xv, Yv, Wc, NULL, Gv, &s, &e), LINSWEEP_E_NULL_POINTER,
+                          "model is a null pointer");
+    bad = Gv;
+    bad.rows = N + 1;
+    CHECK_FAILS_UNCHANGED(linsweep_sweep_f64(model, Xv, Yv, Wc, NULL, bad, &s, &e), LINSWEEP_E_BAD_SHAPE,
+                          "G is 4x1, expected 3x1");
+    bad = Gv;
+    bad.layout = LINSWEEP_COL_MAJOR;
+    bad.ld = N - 1;
+    CHECK_FAILS_UNCHANGED(linsweep_sweep_f64(model, Xv, Yv, Wc, NULL, bad, &s, &e),
+                          LINSWEEP_E_BAD_LEADING_DIMENSION, "G leading dimension 2");
+    badc = Yv;
+    badc.rows = M - 1;
+    CHECK_FAILS_UNCHANGED(linsweep_sweep_f64(model, Xv, badc, Wc, NULL, Gv, &s, &e), LINSWEEP_E_BAD_SHAPE,
+                          "Y is 63x1, expected 64x1");
+    badc = Wc;
+    badc.data = NULL;
+    CHECK_FAILS_UNCHANGED(linsweep_sweep_f64(model, Xv, Yv, badc, NULL, Gv, &s, &e), LINSWEEP_E_NULL_POINTER,
+                          "W is a null pointer");
+    CHECK_FAILS_UNCHANGED(linsweep_sweep_f64(model, Xv, Yv, Wc, &bnan, Gv, &s, &e),
+                          LINSWEEP_E_NON_FINITE_DATA, "b[0] is not finite");
+    keep = X[5];
+    X[5] = NAN;
+    CHECK_FAILS_UNCHANGED(linsweep_sweep_f64(model, Xv, Yv, Wc, NULL, Gv, &s, &e), LINSWEEP_E_NON_FINITE_DATA,
+                          "X or Y holds NaN or Inf");
+    X[5] = keep;
+    unwatch_all();
+    sentinel(Gf, sizeof Gf);
+    sentinel(&sf, sizeof sf);
+    watch("Gf", Gf, sizeof Gf);
+    watch("sf", &sf, sizeof sf);
+    watch("loss_sum", &e, sizeof e);
+    Yf[3] = INFINITY;
+    CHECK_FAILS_UNCHANGED(linsweep_sweep_f32(model, Xfv, Yfv, Wfc, NULL, Gfv, &sf, &e),
+                          LINSWEEP_E_NON_FINITE_DATA, "X or Y holds NaN or Inf");
+    Yf[3] = (float)Y[3];
+    unwatch_all();
+
+    /* weights: W and b. */
+    sentinel(w, sizeof w);
+    sentinel(&b, sizeof b);
+    sentinel(wf, sizeof wf);
+    sentinel(&bf, sizeof bf);
+    watch("W", w, sizeof w);
+    watch("b", &b, sizeof b);
+    watch("W (float)", wf, sizeof wf);
+    watch("b (float)", &bf, sizeof bf);
+    CHECK_FAILS_UNCHANGED(linsweep_weights_f64(NULL, Wv, &b), LINSWEEP_E_NULL_POINTER,
+                          "model is a null pointer");
+    bad = Wv;
+    bad.cols = 2;
+    CHECK_FAILS_UNCHANGED(linsweep_weights_f64(model, bad, &b), LINSWEEP_E_BAD_SHAPE,
+                          "W is 3x2, expected 3x1");
+    bad = Wv;
+    bad.layout = LINSWEEP_COL_MAJOR;
+    bad.ld = 1;
+    CHECK_FAILS_UNCHANGED(linsweep_weights_f64(model, bad, &b), LINSWEEP_E_BAD_LEADING_DIMENSION,
+                          "W leading dimension 1 is smaller than its column length 3");
+    bad = Wv;
+    bad.data = NULL;
+    CHECK_FAILS_UNCHANGED(linsweep_weights_f64(model, bad, &b), LINSWEEP_E_NULL_POINTER,
+                          "W is a null pointer");
+    CHECK(linsweep_model_create(NULL, &fresh) == LINSWEEP_OK);
+    CHECK_FAILS_UNCHANGED(linsweep_weights_f32(fresh, Wfv, &bf), LINSWEEP_E_BAD_OPTION,
+                          "no fit of this element type");
+    unwatch_all();
+
+    /* result: the whole struct but struct_size. */
+    sentinel(&r, sizeof r);
+    r.struct_size = sizeof r;
+    watch("result", &r, sizeof r);
+    CHECK_FAILS_UNCHANGED(linsweep_result_f64(NULL, &r), LINSWEEP_E_NULL_POINTER, "model is a null pointer");
+    CHECK_FAILS_UNCHANGED(linsweep_result_f64(fresh, &r), LINSWEEP_E_BAD_OPTION,
+                          "no fit of this element type");
+    CHECK_FAILS_UNCHANGED(linsweep_result_f32(fresh, &r), LINSWEEP_E_BAD_OPTION,
+                          "no fit of this element type");
+    CHECK_ERROR(linsweep_result_f64(model, NULL), LINSWEEP_E_NULL_POINTER, "result is a null pointer");
+    unwatch_all();
+    r.struct_size = 0;
+    watch("result", &r, sizeof r);
+    CHECK_FAILS_UNCHANGED(linsweep_result_f64(model, &r), LINSWEEP_E_BAD_OPTION,
+                          "linsweep_result struct_size is 0, smaller than the first linsweep_result layout");
+    unwatch_all();
+    r.struct_size = sizeof r + 8;
+    watch("result", &r, sizeof r);
+    CHECK_FAILS_UNCHANGED(linsweep_result_f64(model, &r), LINSWEEP_E_BAD_OPTION,
+                          "larger than this library's linsweep_result");
+    unwatch_all();
+
+    /* loss history: the buffer and the count. */
+    sentinel(hist, sizeof hist);
+    sentinel(&count, sizeof count);
+    watch("history", hist, sizeof hist);
+    watch("count", &count, sizeof count);
+    CHECK_FAILS_UNCHANGED(linsweep_loss_history_f64(NULL, hist, 4, &count), LINSWEEP_E_NULL_POINTER,
+                          "model is a null pointer");
+    CHECK_FAILS_UNCHANGED(linsweep_loss_history_f64(fresh, hist, 4, &count), LINSWEEP_E_BAD_OPTION,
+                          "no fit of this element type");
+    CHECK_FAILS_UNCHANGED(linsweep_loss_history_f32(fresh, hist, 4, &count), LINSWEEP_E_BAD_OPTION,
+                          "no fit of this element type");
+    CHECK_FAILS_UNCHANGED(linsweep_loss_history_f64(model, NULL, 4, &count), LINSWEEP_E_NULL_POINTER,
+                          "out is a null pointer");
+    unwatch_all();
+
+    /* options: get with a bad size, init with a bad size, create with bad options. */
+    sentinel(&o, sizeof o);
+    o.struct_size = sizeof o + 1;
+    watch("options", &o, sizeof o);
+    CHECK_FAILS_UNCHANGED(linsweep_model_get_options(model, &o), LINSWEEP_E_BAD_OPTION,
+                          "larger than this library's linsweep_options");
+    CHECK_FAILS_UNCHANGED(linsweep_options_init(&o, 3), LINSWEEP_E_BAD_OPTION,
+                          "linsweep_options struct_size is 3, smaller than the first");
+    unwatch_all();
+    linsweep_options_default(&o);
+    o.tol = -1;
+    watch("model", &fresh, sizeof fresh);
+    CHECK_FAILS_UNCHANGED(linsweep_model_create(&o, &fresh), LINSWEEP_E_BAD_OPTION, "tol must be >= 0");
+    unwatch_all();
+    linsweep_model_destroy(fresh);
+}
+
 int main(void)
 {
     size_t i, j, seen = 0;
@@ -49,6 +179,9 @@ int main(void)
     double w[N], b, w2[N], b2, yhat[M], G[N], s, e, hist[100];
     float wf[N], bf;
     const double nan = NAN;
+
+    print_isa();
+    r.struct_size = sizeof r;
 
     for (i = 0; i < M; ++i) {
         for (j = 0; j < N; ++j) X[i * N + j] = sin(1.0 + (0.7 + 0.3 * (double)j) * (double)i);
@@ -174,18 +307,18 @@ int main(void)
         o.isa = LINSWEEP_ISA_AUTO;
         CHECK(linsweep_model_set_options(model, &o) == LINSWEEP_OK);
         CHECK_ERROR(linsweep_step_f64(model, Xv, Yv, 0), LINSWEEP_E_BAD_OPTION, "at least 1 iteration");
-        CHECK_ERROR(linsweep_weights_f64(model, Gv, NULL), LINSWEEP_OK, ""); /* Gv is N x 1 too */
-        CHECK_ERROR(linsweep_weights_f64(model, Yhat, NULL), LINSWEEP_E_BAD_SHAPE, "W is 64x1");
+        CHECK(linsweep_weights_f64(model, Gv, NULL) == LINSWEEP_OK); /* Gv is N x 1 too */
+        CHECK_ERROR(linsweep_weights_f64(model, Yhat, NULL), LINSWEEP_E_BAD_SHAPE, "W is 64x1, expected 3x1");
 
         /* After all the failures the weights are those of the last good fit. */
         CHECK(linsweep_weights_f64(model, W2v, &b2) == LINSWEEP_OK);
         CHECK(memcmp(w, w2, sizeof w) == 0 && b == b2);
+
+        failing_calls_leave_outputs_unchanged(model, Xv, Yv, Wc);
     }
-    CHECK(strlen(linsweep_version()) > 0);
+    CHECK(strcmp(linsweep_version(), LINSWEEP_VERSION_STRING) == 0);
     CHECK(linsweep_active_isa() != LINSWEEP_ISA_AUTO);
     linsweep_model_destroy(model);
     linsweep_model_destroy(NULL);
-
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed == 0 ? 0 : 1;
+    return report();
 }
