@@ -39,7 +39,7 @@ enum class ReduceOp : int { sum = 0, max = 1 };
 // What distributed training needs from a transport. A fit makes one all_reduce per pass over X
 // (a few more when it starts, see the README's "Distributed" section); a participant alone
 // (size() == 1, or no reducer at all) is never called.
-class Reducer {
+class LINSWEEP_API Reducer {
 public:
     virtual ~Reducer() = default;
     virtual int rank() const noexcept = 0;  // this participant, 0 .. size() - 1
@@ -63,7 +63,7 @@ struct Failure {
 // Collective: each participant passes its own outcome (code 0: success; any other code with a
 // message: failure) and gets the same answer everywhere: nothing when all succeeded, else the
 // failure of the lowest failing rank. One all_reduce when all succeed, three when one failed.
-std::optional<Failure> agree(Reducer& reducer, int code, const std::string& message);
+LINSWEEP_API std::optional<Failure> agree(Reducer& reducer, int code, const std::string& message);
 
 // What the callback sees after each iteration.
 struct IterationInfo {

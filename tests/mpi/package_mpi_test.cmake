@@ -27,7 +27,7 @@ run(${CMAKE_COMMAND} -S "${SOURCE_DIR}/examples/mpi" -B "${WORK_DIR}/example" "-
 run(${CMAKE_COMMAND} --build "${WORK_DIR}/example")
 run("${MPIEXEC}" -n 2 "${WORK_DIR}/example/example_mpi")
 
-# pkg-config --static linsweep-mpi (which requires linsweep).
+# pkg-config linsweep-mpi (which requires linsweep: the shared library where it is installed).
 file(GLOB_RECURSE pc_files "${prefix}/*/linsweep-mpi.pc")
 list(GET pc_files 0 pc_file)
 get_filename_component(pc_dir "${pc_file}" DIRECTORY)
@@ -37,8 +37,9 @@ execute_process(COMMAND pkg-config --cflags --libs --static linsweep-mpi OUTPUT_
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "package_mpi_test: pkg-config cannot find linsweep-mpi in ${pc_dir}")
 endif()
+execute_process(COMMAND pkg-config --variable=libdir linsweep OUTPUT_VARIABLE libdir OUTPUT_STRIP_TRAILING_WHITESPACE)
 separate_arguments(flags UNIX_COMMAND "${flags}")
 separate_arguments(cxx_flags UNIX_COMMAND "${CXX_FLAGS} ${LINK_FLAGS}")
 run("${CXX_COMPILER}" -std=c++17 -Wall -Wextra ${cxx_flags} "${SOURCE_DIR}/examples/mpi/example_mpi.cpp"
-    -o "${WORK_DIR}/example_mpi_pkgconfig" ${flags})
+    -o "${WORK_DIR}/example_mpi_pkgconfig" ${flags} "-Wl,-rpath,${libdir}")  # liblinsweep.so where installed
 run("${MPIEXEC}" -n 3 "${WORK_DIR}/example_mpi_pkgconfig")
