@@ -18,6 +18,7 @@
 #include "io/text.hpp"
 #include "reference.hpp"
 #include "run_command.hpp"
+#include "temp_dir.hpp"
 
 #if !defined(LINSWEEP_CLI_PATH) || !defined(LINSWEEP_MPIEXEC)
 #error "LINSWEEP_CLI_PATH and LINSWEEP_MPIEXEC must be defined"
@@ -32,7 +33,7 @@ using nlohmann::json;
 constexpr double bound = 1e-12;
 constexpr double patience = 90;  // seconds before a run counts as hung
 
-class CliMpi : public ::testing::Test {
+class CliMpi : public linsweep_test::TempDir {
 protected:
     static constexpr std::size_t m = 503, n = 4;
 
@@ -42,15 +43,11 @@ protected:
         ::setenv("OMPI_ALLOW_RUN_AS_ROOT", "1", 0);
         ::setenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1", 0);
         ::setenv("OMPI_MCA_rmaps_base_oversubscribe", "1", 0);
-        std::string templ = (fs::temp_directory_path() / "linsweep-mpi-cli-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-        dir = templ;
+        TempDir::SetUp();
         const linsweep_test::Problem P = linsweep_test::random_problem(m, n, 1, 90, 0.1, 0.5);
         X = P.X;
         y = P.Y;
     }
-    void TearDown() override { fs::remove_all(dir); }
-
     void write_npy(const std::string& name, linsweep::MatrixView<const double> v) const
     {
         linsweep::cli::AtomicFile out((dir / name).string());
@@ -81,7 +78,6 @@ protected:
         return linsweep_test::run_command(args, dir, patience);
     }
 
-    fs::path dir;
     std::vector<double> X, y;
 };
 

@@ -3,19 +3,8 @@
 # and compiles it once more with pkg-config linsweep-mpi.
 # Run as: cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -DMPIEXEC=... -DCXX_COMPILER=...
 # [-DCXX_FLAGS=... -DLINK_FLAGS=...] -P package_mpi_test.cmake
-foreach(var BUILD_DIR SOURCE_DIR WORK_DIR MPIEXEC CXX_COMPILER)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "package_mpi_test: ${var} is not set")
-  endif()
-endforeach()
-
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  message(STATUS "$ ${ARGN}\n${out}${err}")
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "package_mpi_test: command failed (${rc})")
-  endif()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../support/script_support.cmake")
+test_require(package_mpi_test BUILD_DIR SOURCE_DIR WORK_DIR MPIEXEC CXX_COMPILER)
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(prefix "${WORK_DIR}/prefix")

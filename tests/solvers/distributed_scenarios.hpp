@@ -160,6 +160,16 @@ inline void matches_single_process(const std::shared_ptr<Reducer>& reducer, Solv
     }
 }
 
+// The same for every solver, with and without standardize and intercept, k = 1 and 3.
+inline void all_match_single_process(const std::shared_ptr<Reducer>& reducer)
+{
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
+        for (bool standardize : {false, true})
+            for (bool intercept : {true, false})
+                for (std::size_t k : {1, 3})
+                    matches_single_process(reducer, s, standardize, intercept, k, even_share);
+}
+
 // Continuing with step() gives bitwise the fit of all iterations at once, distributed too.
 inline void step_continues_fit(const std::shared_ptr<Reducer>& reducer)
 {
@@ -247,8 +257,8 @@ inline void failures_are_everywhere(const std::shared_ptr<Reducer>& reducer)
     if (R.size() > 1) {
         const std::vector<double> W0(P.n, is_bad ? 1.0 : 0.5);
         expect_error_everywhere(
-            R, [&] { model.fit(X, Y, row_major<const double>(W0.data(), P.n, 1), nullptr); }, Status::bad_option,
-            "disagree on the start point (W0, b0)", -1);
+            R, [&] { model.fit(X, Y, row_major<const double>(W0.data(), P.n, 1), nullptr); },
+            Status::bad_option, "disagree on the start point (W0, b0)", -1);
         unchanged("different start points");
     }
 

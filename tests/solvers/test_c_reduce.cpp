@@ -50,6 +50,17 @@ linsweep_options options(linsweep_solver solver)
     return o;
 }
 
+// The options of participant `seat` of `size`.
+linsweep_options participant(linsweep_solver solver, Seat& seat, int size)
+{
+    linsweep_options o = options(solver);
+    o.reduce = fake_reduce;
+    o.reduce_user_data = &seat;
+    o.reduce_rank = seat.rank;
+    o.reduce_size = size;
+    return o;
+}
+
 // Weights then intercepts of a C model.
 std::vector<double> weights_of(linsweep_model* model, std::size_t n, std::size_t k)
 {
@@ -89,11 +100,7 @@ TEST(CReduce, ParticipantsMatchOneProcessAndEachOther)
             std::vector<std::vector<double>> got(size);
             room.run([&](int rank) {
                 Seat seat{&room, rank};
-                linsweep_options mine = options(solver);
-                mine.reduce = fake_reduce;
-                mine.reduce_user_data = &seat;
-                mine.reduce_rank = rank;
-                mine.reduce_size = size;
+                const linsweep_options mine = participant(solver, seat, size);
                 linsweep_model* model = nullptr;
                 ASSERT_EQ(linsweep_model_create(&mine, &model), LINSWEEP_OK);
                 const Share s = even_share(P.m, rank, size);
@@ -124,11 +131,7 @@ TEST(CReduce, FailureOnOneParticipantIsTheSameStatusOnAll)
     ThreadRoom room(3);
     room.run([&](int rank) {
         Seat seat{&room, rank};
-        linsweep_options o = options(LINSWEEP_GD);
-        o.reduce = fake_reduce;
-        o.reduce_user_data = &seat;
-        o.reduce_rank = rank;
-        o.reduce_size = 3;
+        const linsweep_options o = participant(LINSWEEP_GD, seat, 3);
         linsweep_model* model = nullptr;
         ASSERT_EQ(linsweep_model_create(&o, &model), LINSWEEP_OK);
         const Share s = even_share(P.m, rank, 3);
@@ -145,10 +148,7 @@ TEST(CReduce, TransportFailureAndBadRanks)
     const Problem P = random_problem(40, 2, 1, 93);
     ThreadRoom room(1);
     Seat seat{&room, 0, true};
-    linsweep_options o = options(LINSWEEP_GD);
-    o.reduce = fake_reduce;
-    o.reduce_user_data = &seat;
-    o.reduce_size = 2;
+    linsweep_options o = participant(LINSWEEP_GD, seat, 2);
     linsweep_model* model = nullptr;
     ASSERT_EQ(linsweep_model_create(&o, &model), LINSWEEP_OK);
     EXPECT_EQ(

@@ -13,6 +13,7 @@
 #include "io/files.hpp"
 #include "io/npy.hpp"
 #include "run_command.hpp"
+#include "temp_dir.hpp"
 
 #ifndef LINSWEEP_CLI_PATH
 #error "LINSWEEP_CLI_PATH must name the built linsweep executable"
@@ -23,19 +24,15 @@ namespace {
 namespace fs = std::filesystem;
 using linsweep_test::run_command;
 
-class CliOptions : public ::testing::Test {
+class CliOptions : public linsweep_test::TempDir {
 protected:
     void SetUp() override
     {
-        std::string templ = (fs::temp_directory_path() / "linsweep-options-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-        dir = templ;
+        TempDir::SetUp();
         const char* data = std::getenv("LINSWEEP_DATA_DIR");
         ASSERT_NE(data, nullptr) << "LINSWEEP_DATA_DIR is not set (ctest sets it)";
         fs::copy_file(fs::path(data) / "nist" / "Norris.csv", dir / "norris.csv");
     }
-    void TearDown() override { fs::remove_all(dir); }
-
     linsweep_test::Run fit(std::vector<std::string> args) const
     {
         args.insert(args.begin(), {LINSWEEP_CLI_PATH, "fit"});
@@ -66,8 +63,6 @@ protected:
         EXPECT_EQ(r.status, 0) << r.err;
         return r.status == 0 ? nlohmann::json::parse(r.out) : nlohmann::json::object();
     }
-
-    fs::path dir;
 };
 
 // The longest run of digits in `s`.
@@ -134,8 +129,5 @@ TEST_F(CliOptions, BothOutputsArePublishedAndNothingElse)
     const linsweep_test::Run r =
         fit({"--data", "norris.csv", "--json", "r.json", "--save-model", "m.json", "-q"});
     ASSERT_EQ(r.status, 0) << r.err;
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    EXPECT_EQ(names, (std::vector<std::string>{"m.json", "norris.csv", "r.json"}));
+    EXPECT_EQ(listing(), (std::vector<std::string>{"m.json", "norris.csv", "r.json"}));
 }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 #include "io/error.hpp"
 #include "io/files.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -20,17 +22,8 @@ using linsweep::cli::Exit;
 using linsweep::cli::publish_together;
 using linsweep::cli::ToolError;
 
-class Publish : public ::testing::Test {
+class Publish : public linsweep_test::TempDir {
 protected:
-    void SetUp() override
-    {
-        std::string templ = (fs::temp_directory_path() / "linsweep-publish-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-        dir = templ;
-    }
-    void TearDown() override { fs::remove_all(dir); }
-
-    std::string path(const std::string& name) const { return (dir / name).string(); }
     std::string read(const std::string& name) const
     {
         std::ifstream in(dir / name, std::ios::binary);
@@ -40,15 +33,32 @@ protected:
     {
         std::ofstream(dir / name, std::ios::binary) << text;
     }
-    std::vector<std::string> listing() const
+    // Makes `name` a directory that is not empty: renaming a file onto it fails, for root too.
+    void occupy(const std::string& name) const
     {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
+        fs::remove(dir / name);
+        fs::create_directory(dir / name);
+        write(name + "/keep", "x");
     }
-
-    fs::path dir;
+    // Writes "new <name>" to each file, occupies `broken` between writing and publishing, and
+    // expects publish_together to fail naming it.
+    void expect_publish_fails(const std::vector<std::string>& names, const std::string& broken) const
+    {
+        try {
+            std::vector<std::unique_ptr<AtomicFile>> files;
+            for (const std::string& name : names) {
+                files.push_back(std::make_unique<AtomicFile>(path(name)));
+                files.back()->write("new " + name);
+            }
+            occupy(broken);
+            publish_together({files[0].get(), files[1].get()});
+            ADD_FAILURE() << "publishing onto a directory succeeded";
+        } catch (const ToolError& e) {
+            EXPECT_EQ(e.code(), Exit::output);
+            EXPECT_NE(std::string(e.what()).find("cannot write '" + path(broken) + "'"), std::string::npos)
+                << e.what();
+        }
+    }
 };
 
 }  // namespace
@@ -71,21 +81,7 @@ TEST_F(Publish, SecondFailingLeavesTheFirstAsItWas)
 {
     write("a.json", "old a");
     write("b.json", "old b");
-    try {
-        AtomicFile a(path("a.json")), b(path("b.json"));
-        a.write("new a");
-        b.write("new b");
-        // Between writing and publishing, b's destination becomes a directory (not empty).
-        fs::remove(dir / "b.json");
-        fs::create_directory(dir / "b.json");
-        write("b.json/keep", "x");
-        publish_together({&a, &b});
-        ADD_FAILURE() << "publishing onto a directory succeeded";
-    } catch (const ToolError& e) {
-        EXPECT_EQ(e.code(), Exit::output);
-        EXPECT_NE(std::string(e.what()).find("cannot write '" + path("b.json") + "'"), std::string::npos)
-            << e.what();
-    }
+    expect_publish_fails({"a.json", "b.json"}, "b.json");
     EXPECT_EQ(read("a.json"), "old a");
     EXPECT_EQ(read("b.json/keep"), "x");
     EXPECT_EQ(listing(), (std::vector<std::string>{"a.json", "b.json"}));  // no temporary, no link aside
@@ -93,21 +89,7 @@ TEST_F(Publish, SecondFailingLeavesTheFirstAsItWas)
 
 TEST_F(Publish, FirstThatDidNotExistIsRemovedAgain)
 {
-    fs::create_directory(dir / "b.json");
-    write("b.json/keep", "x");
-    try {
-        AtomicFile a(path("a.json"));
-        a.write("new a");
-        // A regular file at construction, a directory by publication.
-        AtomicFile b(path("c.json"));
-        b.write("new c");
-        fs::create_directory(dir / "c.json");
-        write("c.json/keep", "y");
-        publish_together({&a, &b});
-        ADD_FAILURE() << "publishing onto a directory succeeded";
-    } catch (const ToolError& e) {
-        EXPECT_EQ(e.code(), Exit::output);
-    }
+    expect_publish_fails({"a.json", "c.json"}, "c.json");
     EXPECT_FALSE(fs::exists(dir / "a.json"));
-    EXPECT_EQ(listing(), (std::vector<std::string>{"b.json", "c.json"}));
+    EXPECT_EQ(listing(), (std::vector<std::string>{"c.json"}));
 }
