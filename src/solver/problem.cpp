@@ -170,8 +170,9 @@ template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, b
         [&] {
             to_original(theta, k, weights_.data(), bias_.data());
             double e = 0;
-            std::fill(sums, sums + nk + k, 0.0);
-            if (S.rows > 0) {
+            if (S.rows == 0) {
+                std::fill(sums, sums + nk + k, 0.0);
+            } else {
                 try {
                     e = sweep(S.X, S.Y, row_major<const T>(weights_.data(), n, k),
                               S.intercept ? bias_.data() : nullptr, row_major(g_.data(), n, k), s_.data(),
@@ -182,6 +183,7 @@ template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, b
                     // At the start it is bad data; later the iteration diverged, which every
                     // participant must see: an infinite loss does that through the sum.
                     if (first || err.code() != Status::non_finite_data) throw;
+                    std::fill(sums, sums + nk + k, 0.0);
                     e = infinity;
                 }
             }

@@ -201,7 +201,7 @@ template <class T> struct Regressor<T>::State {
     {
         const std::size_t len = D.len(), extra = method().extra_size(len, D.k);
         for (int i = 0; i < 3; ++i)
-            if (i != current) {
+            if (i != current && (iterates[i].w.size() != len || iterates[i].extra.size() != extra)) {
                 iterates[i].w.resize(len);
                 iterates[i].grad.resize(len);
                 iterates[i].extra.resize(extra);
