@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -28,6 +29,13 @@ namespace linsweep_test::distributed {
 using namespace linsweep;
 
 constexpr double bound = 1e-12;
+
+// LINSWEEP_TEST_QUICK (sanitizers): fewer iterations; every case still runs.
+inline bool quick()
+{
+    const char* q = std::getenv("LINSWEEP_TEST_QUICK");
+    return q != nullptr && *q != '\0' && *q != '0';
+}
 
 // Rows [begin, begin + rows) of the problem belong to this participant.
 struct Share {
@@ -125,7 +133,7 @@ inline FitOptions options_for(Solver s, bool standardize, bool intercept)
     o.standardize = standardize;
     o.fit_intercept = intercept;
     o.tol = 0;  // a fixed number of iterations: the trajectories are compared, not just the end
-    o.max_iterations = s == Solver::cg ? 12 : 150;
+    o.max_iterations = s == Solver::cg ? 12 : quick() ? 40 : 150;
     return o;
 }
 
