@@ -39,13 +39,6 @@ public:
         if (data[count] != 0) raise(failure);
     }
 
-    // Agreement alone: `local` checks something; one failure fails all.
-    template <class F> void check(F&& local)
-    {
-        double status = 0;
-        run(local, &status, 0, ReduceOp::max);
-    }
-
 private:
     // Someone failed (maybe this participant, with `mine`): learn who and throw it everywhere.
     [[noreturn]] void raise(const std::exception_ptr& mine);
