@@ -114,9 +114,8 @@ public:
     Linsweep(const Problem<T>& p, linsweep::Isa isa, int threads) : p_(p), ws_(p.m, p.n, p.k, threads)
     {
         options_.threads = threads;
-        linsweep::force_isa(isa);
+        options_.isa = isa;
     }
-    ~Linsweep() override { linsweep::reset_isa(); }
     void gradient(const T* W, const T* b, T* G, T* s) override
     {
         using linsweep::row_major;
@@ -125,7 +124,7 @@ public:
                             row_major(W, p_.n, p_.k), b, row_major(G, p_.n, p_.k), s, ws_, options_);
         benchmark::DoNotOptimize(loss);
     }
-    std::string label() const override { return linsweep::isa_name(linsweep::active_isa()); }
+    std::string label() const override { return linsweep::isa_name(*options_.isa); }
 
 private:
     const Problem<T>& p_;
@@ -168,6 +167,7 @@ void run_gradient(benchmark::State& state, const Problem<T>& p, GradientVariant<
 template <class T> void run_read_bandwidth(benchmark::State& state, const Problem<T>& p, int threads)
 {
     for (auto _ : state) benchmark::DoNotOptimize(read_sum(p.X.data(), p.X.size(), threads));
+    state.SetLabel(read_loop_name(p.X.data(), p.X.size(), threads));
     set_counters(state, p.x_bytes(), threads);
 }
 
@@ -385,6 +385,12 @@ int main(int argc, char** argv)
     benchmark::AddCustomContext("linsweep_version", linsweep::version());
     benchmark::AddCustomContext("linsweep_best_isa", linsweep::isa_name(linsweep::best_isa()));
     benchmark::AddCustomContext("linsweep_isas", isas);
+    const linsweep::TuningInfo tuning = linsweep::tuning_in_force();
+    benchmark::AddCustomContext("linsweep_cpu", tuning.cpu);
+    benchmark::AddCustomContext("linsweep_tuning", "row_streams=" + std::to_string(tuning.tuning.row_streams) +
+                                                       " prefetch_distance=" +
+                                                       std::to_string(tuning.tuning.prefetch_distance));
+    benchmark::AddCustomContext("linsweep_tuning_source", tuning.source);
     benchmark::AddCustomContext("threads", join(config.threads));
     benchmark::AddCustomContext("omp_num_procs", std::to_string(omp_get_num_procs()));
     benchmark::AddCustomContext("compiler", "GCC-compatible " __VERSION__);

@@ -103,7 +103,7 @@ int main(int argc, char** argv)
         const auto Xv = linsweep::row_major<const double>(X.data(), rows, n);
         const auto Yv = linsweep::row_major<const double>(Y.data(), rows, 1);
         linsweep::Workspace ws(rows, n, 1, c.threads);
-        const linsweep::KernelOptions kernel{c.threads, std::nullopt};
+        const linsweep::KernelOptions kernel{c.threads, std::nullopt, std::nullopt};
         double s = 0;
         const int sweeps = std::max(1, int(2e8 / c.bytes));
         const double t_sweep = timed(c.rounds, sweeps, [&] {

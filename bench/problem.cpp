@@ -1,11 +1,46 @@
 // Problem generation, the long-double reference gradient and its tolerance.
 #include "problem.hpp"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <new>
 
 namespace bench {
+
+template <class T> void LargeArray<T>::resize(std::size_t count)
+{
+    release();
+    constexpr std::size_t huge = std::size_t(2) << 20;
+    const std::size_t bytes = std::max<std::size_t>(count * sizeof(T), 1);
+    // Map one huge page more than needed and start at the first 2 MiB boundary inside.
+    mapped_ = (bytes + huge - 1) / huge * huge + huge;
+    base_ = ::mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (base_ == MAP_FAILED) {
+        base_ = nullptr;
+        throw std::bad_alloc();
+    }
+    const auto start = (reinterpret_cast<std::uintptr_t>(base_) + huge - 1) / huge * huge;
+#if defined(MADV_HUGEPAGE)
+    ::madvise(reinterpret_cast<void*>(start), mapped_ - (start - reinterpret_cast<std::uintptr_t>(base_)),
+              MADV_HUGEPAGE);
+#endif
+    data_ = reinterpret_cast<T*>(start);
+    size_ = count;
+}
+
+template <class T> void LargeArray<T>::release() noexcept
+{
+    if (base_ != nullptr) ::munmap(base_, mapped_);
+    base_ = nullptr;
+    data_ = nullptr;
+    size_ = mapped_ = 0;
+}
+
+template class LargeArray<float>;
+template class LargeArray<double>;
 
 template <class T> std::unique_ptr<Problem<T>> make_problem(std::size_t m, std::size_t n, std::size_t k)
 {

@@ -16,10 +16,33 @@
 
 namespace bench {
 
+// A large array allocated as NumPy allocates its large arrays on Linux: anonymous pages, 2 MiB
+// aligned, with transparent huge pages requested (madvise) where the kernel offers them. Every
+// variant, and the read yardstick, sweeps the same memory.
+template <class T> class LargeArray {
+public:
+    LargeArray() = default;
+    LargeArray(const LargeArray&) = delete;
+    LargeArray& operator=(const LargeArray&) = delete;
+    ~LargeArray() { release(); }
+    void resize(std::size_t count);  // contents are zero
+    T* data() noexcept { return data_; }
+    const T* data() const noexcept { return data_; }
+    std::size_t size() const noexcept { return size_; }
+    T& operator[](std::size_t i) noexcept { return data_[i]; }
+    const T& operator[](std::size_t i) const noexcept { return data_[i]; }
+
+private:
+    void release() noexcept;
+    T* data_ = nullptr;
+    std::size_t size_ = 0, mapped_ = 0;
+    void* base_ = nullptr;
+};
+
 template <class T> struct Problem {
     std::size_t m = 0, n = 0, k = 0;
-    std::vector<T> X;   // m x n
-    std::vector<T> Y;   // m x k
+    LargeArray<T> X;    // m x n
+    LargeArray<T> Y;    // m x k
     std::vector<T> W0;  // n x k, the weights every timed loop starts from
     std::vector<T> b0;  // k
     // The reference gradient at (W0, b0), computed in long double, and a per-entry tolerance.
@@ -113,5 +136,7 @@ std::string eigen_version();
 // the memory-bandwidth limit of any one-pass algorithm over x.
 double read_sum(const float* x, std::size_t count, int threads);
 double read_sum(const double* x, std::size_t count, int threads);
+// Which read loop read_sum() picked for these arguments (it is the fastest of a few, measured).
+template <class T> std::string read_loop_name(const T* x, std::size_t count, int threads);
 
 }  // namespace bench

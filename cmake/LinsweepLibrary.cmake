@@ -17,7 +17,7 @@ if(NOT LINSWEEP_BUILD_SHARED)
   return()
 endif()
 
-add_library(linsweep_shared SHARED $<TARGET_OBJECTS:linsweep>)
+add_library(linsweep_shared SHARED $<TARGET_OBJECTS:linsweep> ${LINSWEEP_ISA_OBJECTS})
 add_library(linsweep::linsweep_shared ALIAS linsweep_shared)
 # liblinsweep.so.MAJOR.MINOR.PATCH, soname liblinsweep.so.MAJOR: the C ABI holds within a major.
 set_target_properties(linsweep_shared PROPERTIES

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "linsweep/core.hpp"
+
 namespace linsweep::cli {
 
 struct FitArgs {
@@ -38,11 +40,24 @@ struct PredictArgs {
     std::string isa;
 };
 
+struct TuneArgs {
+    double seconds = 5;
+    int threads = 0;
+    std::size_t mib = 0;  // test matrix size; 0: automatic (larger than the last-level cache)
+    bool no_store = false;
+};
+
 class Cluster;
 
 // fit trains on the rows of every rank of `cluster` (one model, written by rank 0).
 int run_fit(const FitArgs& args, Cluster& cluster);
 int run_predict(const PredictArgs& args);
 int run_info();
+int run_tune(const TuneArgs& args);
+
+// The ISA names the library knows (for --isa), from its registry.
+std::vector<std::string> isa_choices();
+// "row_streams=1 prefetch_distance=0", as LINSWEEP_TUNING and the tune file spell it.
+std::string format_tuning(const Tuning& t);
 
 }  // namespace linsweep::cli

@@ -345,7 +345,7 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
         yhat.resize(m * k);
         if (m > 0)
             predict(d.X, row_major<const T>(r.weights.data(), n, k), r.intercept.data(),
-                    row_major(yhat.data(), m, k), KernelOptions{a.threads, options.isa});
+                    row_major(yhat.data(), m, k), KernelOptions{a.threads, options.isa, std::nullopt});
     });
     const Metrics q = metrics(d.Y, row_major<const T>(yhat.data(), m, k),
                               [&cl](double* v, std::size_t c) { cl.sum(v, c); });

@@ -36,6 +36,17 @@ std::string cache_sizes()
     return out.empty() ? "unknown" : out;
 }
 
+}  // namespace
+
+std::vector<std::string> isa_choices()
+{
+    std::vector<std::string> out;
+    for (Isa isa : known_isas()) out.push_back(isa_name(isa));
+    return out;
+}
+
+namespace {
+
 std::string isa_list(bool only_supported)
 {
     std::string out;
@@ -56,6 +67,11 @@ int run_info()
     const char* forced = std::getenv("LINSWEEP_ISA");
     std::printf("OpenMP threads:     %d\n", omp_get_max_threads());
     std::printf("caches:             %s\n", cache_sizes().c_str());
+    const TuningInfo tuning = tuning_in_force();
+    std::printf("CPU model:          %s\n", tuning.cpu.c_str());
+    std::printf("tuning:             %s\n", format_tuning(tuning.tuning).c_str());
+    std::printf("tuning from:        %s\n", tuning.source.c_str());
+    std::printf("tune file:          %s\n", tune_file_path().c_str());
     // Last: an unusable LINSWEEP_ISA makes this throw, after everything else is shown.
     const Isa active = active_isa();
     std::printf("active ISA:         %s%s%s\n", isa_name(active), forced ? " (LINSWEEP_ISA=" : "",

@@ -109,8 +109,7 @@ int main(int argc, char** argv)
     fit->add_option("--l2", fa.l2, "Ridge penalty l2*||W||^2")->check(allowed("a number >= 0", non_negative));
     fit->add_option("--threads", fa.threads, "Threads per process (default: OpenMP's)")
         ->check(allowed("a whole number >= 0 (0: OpenMP's default)", thread_count, true));
-    fit->add_option("--isa", fa.isa, "Force an instruction set")
-        ->check(CLI::IsMember({"avx512", "avx2", "neon", "portable"}));
+    fit->add_option("--isa", fa.isa, "Force an instruction set")->check(CLI::IsMember(isa_choices()));
     fit->add_option("--init", fa.init, "Initial weights as .npy (n x k)")->type_name("W.npy");
     fit->add_option("--json", fa.json, "Write the report as JSON to FILE ('-': stdout, no summary)")
         ->type_name("FILE");
@@ -131,12 +130,24 @@ int main(int argc, char** argv)
         ->type_name("FILE");
     predict->add_option("--threads", pa.threads, "Threads (default: OpenMP's)")
         ->check(allowed("a whole number >= 0 (0: OpenMP's default)", thread_count, true));
-    predict->add_option("--isa", pa.isa, "Force an instruction set")
-        ->check(CLI::IsMember({"avx512", "avx2", "neon", "portable"}));
+    predict->add_option("--isa", pa.isa, "Force an instruction set")->check(CLI::IsMember(isa_choices()));
 
     CLI::App* info =
         app.add_subcommand("info", "Version, instruction sets, threads and caches of this machine.");
     info->footer(exit_codes);
+
+    TuneArgs ta;
+    CLI::App* tune = app.add_subcommand(
+        "tune", "Measure how the kernels should read memory on this machine and store the choice.");
+    tune->footer(exit_codes);
+    tune->add_option("--seconds", ta.seconds, "About how long to measure")
+        ->check(CLI::Range(1.0, 3600.0).description("between 1 and 3600 seconds"))
+        ->capture_default_str();
+    tune->add_option("--threads", ta.threads, "Threads (default: OpenMP's)")
+        ->check(CLI::Range(0, 4096).description("0 (OpenMP's default) to 4096"));
+    tune->add_option("--mib", ta.mib, "Size of the test matrix in MiB (default: twice the last-level cache)")
+        ->check(CLI::Range(std::size_t(1), std::size_t(1) << 20).description("at least 1 MiB"));
+    tune->add_flag("--no-store", ta.no_store, "Measure and print, but do not write the tune file");
 
     try {
         app.parse(argc, argv);
@@ -151,12 +162,13 @@ int main(int argc, char** argv)
                 return fail(Exit::usage, "fit needs --data FILE.csv or --x X.npy --y Y.npy");
             return run_fit(fa, cluster);
         }
-        if (!cluster.leader()) return 0;  // predict and info: rank 0 alone
+        if (!cluster.leader()) return 0;  // predict, tune and info: rank 0 alone
         if (*predict) {
             if (pa.data.empty() && pa.x.empty())
                 return fail(Exit::usage, "predict needs --data FILE.csv or --x X.npy");
             return run_predict(pa);
         }
+        if (*tune) return run_tune(ta);
         return run_info();
     } catch (...) {
         Exit code = Exit::internal;

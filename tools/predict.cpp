@@ -67,7 +67,7 @@ int predict_as(const PredictArgs& a, const Model& model, const std::optional<Npy
 
     const std::vector<T> weights(model.weights.begin(), model.weights.end());
     const std::vector<T> intercept(model.intercept.begin(), model.intercept.end());
-    KernelOptions kernel{a.threads, std::nullopt};
+    KernelOptions kernel{a.threads, std::nullopt, std::nullopt};
     if (!a.isa.empty()) kernel.isa = parse_isa(a.isa);
     const std::size_t m = X.rows();
     std::vector<T> yhat(m * k);

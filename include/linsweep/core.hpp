@@ -96,6 +96,7 @@ LINSWEEP_API const char* isa_name(Isa isa) noexcept;
 // Parses "avx512", "avx2", "neon", "portable"; throws Error(unsupported_isa) on anything else.
 LINSWEEP_API Isa parse_isa(const std::string& name);
 
+LINSWEEP_API std::vector<Isa> known_isas();         // every ISA linsweep has kernels for, best first
 LINSWEEP_API std::vector<Isa> compiled_isas();      // built into this library
 LINSWEEP_API bool isa_supported(Isa isa) noexcept;  // compiled in AND usable on this CPU/OS
 LINSWEEP_API Isa best_isa() noexcept;               // what automatic selection picks on this machine
@@ -114,6 +115,65 @@ LINSWEEP_API void reset_isa() noexcept;
 // Workspace and the kernels
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Tuning: how the kernels walk memory
+// ---------------------------------------------------------------------------------------------
+
+// Every setting reads the same elements and does the same arithmetic in the same order, so results
+// are bitwise identical whatever the tuning: only the speed changes. The default comes from the
+// tune file written by tune() for this CPU model, else from built-in defaults per CPU vendor and
+// family (see tuning_in_force()).
+struct Tuning {
+    // Row-major X: rows whose dot products are read side by side (1, 2, 4 or 8; more DRAM streams
+    // for long rows). Capped by the ISA's registers (AVX2: 4).
+    unsigned row_streams = 1;
+    // Software prefetch, in bytes ahead of each read of X (0: none; rounded to 64). Row-major: along
+    // the stream of rows; column-major: the next panel.
+    std::size_t prefetch_distance = 0;
+
+    bool operator==(const Tuning& o) const noexcept
+    {
+        return row_streams == o.row_streams && prefetch_distance == o.prefetch_distance;
+    }
+    bool operator!=(const Tuning& o) const noexcept { return !(*this == o); }
+};
+
+struct TuningInfo {
+    Tuning tuning;
+    std::string source;  // where it came from: the tune file (its path), the built-in default, set_tuning()
+    std::string cpu;     // the CPU model it is for, "vendor-family-model"
+};
+
+// The process default and where it came from.
+LINSWEEP_API TuningInfo tuning_in_force();
+// Set the process default (calls can still choose their own: KernelOptions::tuning). Throws
+// Error(bad_option) on a value outside the ranges above.
+LINSWEEP_API void set_tuning(const Tuning& tuning);
+// The tune file: LINSWEEP_TUNE_FILE, else $XDG_CACHE_HOME/linsweep/tuning (~/.cache/linsweep/...).
+LINSWEEP_API std::string tune_file_path();
+
+struct TuneOptions {
+    double seconds = 5;     // about how long to measure
+    bool store = true;      // write the choice to tune_file_path() for later processes
+    int threads = 0;        // 0: OpenMP's default
+    std::size_t bytes = 0;  // size of the test matrices (0: automatic, larger than the last-level cache)
+};
+struct TuneTiming {
+    Tuning tuning;
+    std::string shape;  // e.g. "1048576x64 f64 row-major"
+    double seconds;     // median time of one sweep
+};
+struct TuneResult {
+    Tuning best;
+    std::vector<TuneTiming> timings;
+    std::string file;  // where it was stored ("" if not)
+};
+// Times the candidate tunings on this machine with one-sweep calls on DRAM-sized problems, picks
+// the fastest overall, makes it the process default and (store) writes it to the tune file under
+// this CPU's model, where every later process finds it. Throws Error on failure to allocate or
+// to write the file.
+LINSWEEP_API TuneResult tune(const TuneOptions& options = {});
+
 struct KernelOptions {
     // Threads for the row split; 0 = OpenMP's default. Small problems and calls made from inside
     // an OpenMP parallel region always run on the calling thread. Results do not depend on it.
@@ -121,6 +181,9 @@ struct KernelOptions {
     // The kernels of this call; unset: the process default (active_isa()). One that cannot run
     // here throws Error(unsupported_isa). Never changes other calls or models.
     std::optional<Isa> isa;
+    // How the kernels walk memory; unset: the process default (tuning_in_force()). Results do not
+    // depend on it.
+    std::optional<Tuning> tuning;
 };
 
 // Scratch memory for sweep(): per-block partial sums and the packed weights. It grows on the

@@ -1,5 +1,6 @@
-// The contract between the baseline code (validation, workspace, reduction) and the per-ISA
-// kernels: plain structs of pointers and sizes, nothing ISA-specific.
+// The contract between the baseline code (validation, workspace, threads, reduction) and the
+// per-ISA kernels: plain structs of pointers and sizes, and the table each ISA fills. Nothing
+// ISA-specific; a kernel works on ONE chunk of rows, on the calling thread.
 #pragma once
 
 #include <cstddef>
@@ -21,17 +22,30 @@ constexpr std::size_t round_up(std::size_t x, std::size_t unit)
 }
 
 // Rows per chunk: a power of two in [16, 1024] that depends on the problem only, never on the
-// thread count, so the chunks' partial sums (and their fixed-order combination) are the same for
-// any thread count. As many rows as still leave >= 32 chunks to share among threads, but at least
-// 128: each chunk has a slot of n*k partial sums to zero, fill and combine, which must stay a small
-// fraction (< 3%) of the traffic over X. Column-major chunks are also panels that pass 2 rereads
-// from L2: at most 256 KiB of doubles. The 1024-row cap bounds the summation depth in a chunk.
+// thread count or the machine, so the chunks' partial sums (and their fixed-order combination) are
+// the same everywhere. As many rows as still leave >= 32 chunks to share among threads, but at
+// least 128: each chunk has a slot of n*k partial sums to zero, fill and combine, which must stay a
+// small fraction (< 3%) of the traffic over X. Column-major chunks are also panels that pass 2
+// rereads from L2: at most 256 KiB of doubles. The 1024-row cap bounds the summation depth.
 constexpr std::size_t chunk_rows_for(std::size_t m, std::size_t n, Layout layout)
 {
     std::size_t rows = 1024;
     while (rows > 128 && m / rows < 32) rows /= 2;
     if (layout == Layout::col_major)
         while (rows > 16 && rows * round_up(n, pad_unit) > 32768) rows /= 2;
+    return rows;
+}
+
+// Rows per row-major block: the rows whose residuals update G together, re-read from cache right
+// after their dot products. `max_rows` is the ISA's register budget (a power of two). Short rows:
+// the block stays within 16 KiB (in L1 on every core we target, 32 KiB L1d and up). Long rows
+// (16 KiB and more): at most 128 KiB (a fraction of a 1 MiB L2). Depends on the problem and the
+// ISA only, never on the machine's tuning: it fixes the order of the sums.
+constexpr std::size_t block_rows_for(std::size_t row_bytes, std::size_t max_rows)
+{
+    const std::size_t budget = row_bytes < 16384 ? 16384 : 131072;
+    std::size_t rows = max_rows;
+    while (rows > 1 && rows * row_bytes > budget) rows /= 2;
     return rows;
 }
 
@@ -45,21 +59,26 @@ struct SlotLayout {
     constexpr std::size_t stride() const { return round_up(e_offset() + max_lanes, 8); }
 };
 
+// How the kernels walk memory (public: linsweep::Tuning), resolved for one call. Every setting
+// reads the same elements and does the same arithmetic in the same order.
+struct KernelTuning {
+    unsigned row_streams;  // row-major: rows whose dot products are read side by side (1, 2, 4, 8)
+    std::size_t prefetch;  // software prefetch distance in bytes (0: none)
+};
+
 template <class T> struct SweepPlan {
     const T* x;  // X, m x n
     std::size_t ldx;
     Layout layout;
     std::size_t m, n, k;
-    const T* y;  // Y(i, c) = y[i * y_row + c * y_col]; nullptr: Y = 0
+    const T* y;  // Y(i, c) = y[i * y_row + c * y_col]; nullptr: Y = 0 (the Gram sweep)
     std::size_t y_row, y_col;
     const T* w;  // packed weights: k rows of n_pad, zero padded
     const T* b;  // k values (zeros when there is no intercept)
     std::size_t n_pad;
-    std::size_t chunk_rows, chunks;
-    double* slots;  // chunks x slot.stride()
+    std::size_t chunk_rows;
     SlotLayout slot;
-    T* scratch;  // column-major: chunk_rows values per thread
-    int threads;
+    KernelTuning tuning;
 };
 
 template <class T> struct PredictPlan {
@@ -70,34 +89,41 @@ template <class T> struct PredictPlan {
     const T* w;  // packed as in SweepPlan
     const T* b;
     std::size_t n_pad;
-    std::size_t chunk_rows, chunks;
+    std::size_t chunk_rows;
     T* out;  // out(i, c) = out[i * out_row + c * out_col]; nullptr: only check finiteness
     std::size_t out_row, out_col;
-    int threads;
 };
 
-// One entry per ISA compiled in; each per-ISA source file defines its table.
+template <class T> struct MomentsPlan {
+    const T* x;
+    std::size_t ldx;
+    Layout layout;
+    std::size_t m, n;
+    std::size_t chunk_rows;
+};
+
+// The kernels of one element type. Each works on chunk q (rows [q*chunk_rows, ...)):
+//  sweep:   zeroes and fills `slot` (SlotLayout); `scratch` holds chunk_rows values (column-major).
+//  predict: writes the chunk's predictions (if plan.out); false if one is not finite.
+//  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
+template <class T> struct TypedKernels {
+    void (*sweep)(const SweepPlan<T>& plan, std::size_t q, double* slot, T* scratch);
+    bool (*predict)(const PredictPlan<T>& plan, std::size_t q);
+    void (*moments)(const MomentsPlan<T>& plan, std::size_t q, double* out);
+};
+
+// One per ISA compiled in (kernels/<isa>/kernels.cpp); the registry (isa_registry.hpp) lists them.
 struct KernelTable {
-    Isa isa;
-    void (*sweep_f32)(const SweepPlan<float>&);
-    void (*sweep_f64)(const SweepPlan<double>&);
-    bool (*predict_f32)(const PredictPlan<float>&);  // false: some prediction is not finite
-    bool (*predict_f64)(const PredictPlan<double>&);
+    TypedKernels<float> f32;
+    TypedKernels<double> f64;
+
+    template <class T> const TypedKernels<T>& of() const
+    {
+        if constexpr (sizeof(T) == 4)
+            return f32;
+        else
+            return f64;
+    }
 };
-
-const KernelTable& kernels_portable();
-#if defined(LINSWEEP_WITH_AVX2)
-const KernelTable& kernels_avx2();
-#endif
-#if defined(LINSWEEP_WITH_AVX512)
-const KernelTable& kernels_avx512();
-#endif
-#if defined(LINSWEEP_WITH_NEON)
-const KernelTable& kernels_neon();
-#endif
-
-// The table of `isa`, or of the process default when unset (throws Error(unsupported_isa) if
-// that ISA cannot run here).
-const KernelTable& kernels_for(const std::optional<Isa>& isa);
 
 }  // namespace linsweep::detail

@@ -1,15 +1,25 @@
-// The few vector operations the kernels use, over xsimd batches (one instantiation per ISA) or
-// plain scalars (the portable path). Kernels are written once against Simd<T, Arch>.
+// The few vector operations the kernels use, over xsimd batches or plain scalars (the portable
+// path). Kernels are written once against Simd<T, Arch>. Like every kernel header, this one is
+// included only by the per-ISA files (kernels/<isa>/kernels.cpp), inside that ISA's namespace:
+// nothing compiled with ISA flags lands in a namespace other code can reach.
 #pragma once
 
+#if !defined(LINSWEEP_ISA)
+#error "kernel headers are included by kernels/<isa>/kernels.cpp, which defines LINSWEEP_ISA"
+#endif
+
 #include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #if defined(LINSWEEP_SIMD_XSIMD)
 #include <xsimd/xsimd.hpp>
+// xsimd 8.1.0 (Debian 12) gets two things wrong that the kernels rely on; later versions go
+// through the plain calls (and the kernel tests check them).
+#define LINSWEEP_XSIMD_8_1 (XSIMD_VERSION_MAJOR == 8 && XSIMD_VERSION_MINOR <= 1)
 #endif
 
-namespace linsweep::kernels {
+namespace linsweep::kernels::LINSWEEP_ISA {
 
 // Tag of the portable path: plain C++, one lane, valid on every CPU.
 struct portable_arch {};
@@ -29,6 +39,8 @@ template <class T> struct Simd<T, portable_arch> {
     static void store(T* p, vec v) { *p = v; }
     // Two roundings: std::fma would be a slow library call on CPUs without FMA.
     static vec fmadd(vec a, vec b, vec c) { return a * b + c; }
+    static vec min(vec a, vec b) { return b < a ? b : a; }
+    static vec max(vec a, vec b) { return a < b ? b : a; }
     static T sum(vec v) { return v; }
     static vec transpose_sum(const vec* rows) { return rows[0]; }
     static mask first_lanes(std::size_t count) { return count > 0; }
@@ -51,6 +63,8 @@ template <class T, class Arch> struct Simd {
     static vec load(const T* p) { return vec::load_unaligned(p); }
     static void store(T* p, vec v) { v.store_unaligned(p); }
     static vec fmadd(vec a, vec b, vec c) { return fused(a, b, c, Arch{}); }
+    static vec min(vec a, vec b) { return xsimd::min(a, b); }
+    static vec max(vec a, vec b) { return xsimd::max(a, b); }
     static T sum(vec v) { return xsimd::hadd(v); }
     // Lane r of the result is the sum of rows[r] (rows holds `width` vectors).
     static vec transpose_sum(const vec* rows) { return fix_haddp_order(xsimd::haddp(rows), Arch{}); }
@@ -60,6 +74,15 @@ template <class T, class Arch> struct Simd {
         return vec::load_aligned(iota) < vec(T(count));
     }
     static vec select(mask m, vec v) { return xsimd::select(m, v, zero()); }
+    // Sums of adjacent lane pairs: a's in the low half of the result, b's in the high half, in order
+    // ([a0+a1, a2+a3, ..., b0+b1, ...]).
+    static vec pair_sums(vec a, vec b) { return pair_sums(a, b, Arch{}); }
+    // Lane l of the result is lane Index::get(l, width) of v (a permutation fixed at compile time).
+    template <class Index> static vec permute(vec v)
+    {
+        using index_type = std::conditional_t<sizeof(T) == 4, uint32_t, uint64_t>;
+        return xsimd::swizzle(v, xsimd::make_batch_constant<xsimd::batch<index_type, Arch>, Index>());
+    }
     // The lanes of v as double vectors: parts[0] holds the low half (float) or all (double).
     static void widen(vec v, xsimd::batch<double, Arch>* parts)
     {
@@ -72,7 +95,7 @@ template <class T, class Arch> struct Simd {
 
 private:
     template <class A> static vec fix_haddp_order(vec v, A) { return v; }
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) && LINSWEEP_XSIMD_8_1
     // xsimd 8.1.0's AVX-512 float haddp returns the sums of rows 2,3 and 4,5 (and 10,11 and
     // 12,13) in each other's lanes; swap them back (the permutation is its own inverse).
     static vec fix_haddp_order(vec v, xsimd::avx512bw)
@@ -86,7 +109,7 @@ private:
     }
 #endif
 
-    // xsimd 8.1.0 has no float -> double widening of a whole register; one instruction pair per ISA.
+    // xsimd 8 has no float -> double widening of a whole register; one instruction pair per ISA.
 #if defined(__AVX512F__)
     static void widen_float(vec v, xsimd::batch<double, Arch>* parts, xsimd::avx512bw)
     {
@@ -112,11 +135,46 @@ private:
     }
 #endif
 
+#if defined(__AVX512F__)
+    static vec pair_sums(vec a, vec b, xsimd::avx512bw)
+    {
+        if constexpr (sizeof(T) == 4) {
+            const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+            return _mm512_add_ps(_mm512_permutex2var_ps(a, even, b), _mm512_permutex2var_ps(a, odd, b));
+        } else {
+            const __m512i even = _mm512_setr_epi64(0, 2, 4, 6, 8, 10, 12, 14);
+            const __m512i odd = _mm512_setr_epi64(1, 3, 5, 7, 9, 11, 13, 15);
+            return _mm512_add_pd(_mm512_permutex2var_pd(a, even, b), _mm512_permutex2var_pd(a, odd, b));
+        }
+    }
+#endif
+#if defined(__AVX2__)
+    // hadd works within 128-bit halves: [a01 a23 b01 b23 | a45 a67 b45 b67]; a 64-bit permute puts
+    // a's pairs before b's.
+    static vec pair_sums(vec a, vec b, xsimd::fma3<xsimd::avx2>)
+    {
+        if constexpr (sizeof(T) == 4)
+            return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(_mm256_hadd_ps(a, b)), 0xD8));
+        else
+            return _mm256_permute4x64_pd(_mm256_hadd_pd(a, b), 0xD8);
+    }
+#endif
+#if defined(__aarch64__)
+    static vec pair_sums(vec a, vec b, xsimd::neon64)
+    {
+        if constexpr (sizeof(T) == 4)
+            return vpaddq_f32(a, b);
+        else
+            return vpaddq_f64(a, b);
+    }
+#endif
+
     template <class A> static vec fused(vec a, vec b, vec c, A)
     {
         return xsimd::fma(a, b, c);
     }
-#if defined(__AVX512F__)
+#if defined(__AVX512F__) && LINSWEEP_XSIMD_8_1
     // xsimd 8.1.0 spells fma as a multiply and an add on AVX-512; with contraction off (our
     // policy) that would round twice, so call the instruction.
     static vec fused(vec a, vec b, vec c, xsimd::avx512bw)
@@ -164,4 +222,4 @@ template <class S> inline void add_sum_and_squares(double* s, double* e, typenam
     }
 }
 
-}  // namespace linsweep::kernels
+}  // namespace linsweep::kernels::LINSWEEP_ISA

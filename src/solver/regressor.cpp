@@ -116,7 +116,7 @@ template <class T> struct Regressor<T>::State {
         double lipschitz = 0;  // learnt after a divergence
     };
 
-    KernelOptions kernel_options() const { return KernelOptions{options.threads, options.isa}; }
+    KernelOptions kernel_options() const { return KernelOptions{options.threads, options.isa, std::nullopt}; }
     const detail::Method& method() const { return method_for(options.solver); }
 
     // ---- the start of every call: checks, agreed between participants -----------------------

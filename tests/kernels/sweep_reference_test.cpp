@@ -12,7 +12,7 @@ using namespace kt;
 
 const std::size_t grid_m_small[] = {1, 2, 3, 7, 16, 17, 63, 64, 65};
 const std::size_t grid_m_large[] = {1000, 100003};
-const std::size_t grid_n[] = {1, 2, 3, 5, 8, 15, 16, 17, 31, 33, 64, 100, 1025};
+const std::size_t grid_n[] = {1, 2, 3, 4, 5, 8, 15, 16, 17, 31, 33, 64, 100, 1025};
 const std::size_t grid_k[] = {1, 2, 3, 8, 17};
 
 template <class T>

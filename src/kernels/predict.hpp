@@ -1,0 +1,72 @@
+// Predictions Yhat = X*W + b for one chunk of rows, with the sweep's own dot products (row-major:
+// the same accumulators and transpose-sums, so a prediction equals the sweep's internal one).
+// Returns false if a prediction is not finite. Included only by the per-ISA files.
+#pragma once
+
+#include "common.hpp"
+#include "row_major.hpp"
+
+namespace linsweep::kernels::LINSWEEP_ISA {
+
+template <class S> struct Predict {
+    using T = typename S::value_type;
+    using vec = typename S::vec;
+    static constexpr std::size_t W = S::width;
+    using Row = RowMajorSweep<S>;
+
+    LINSWEEP_KERNEL_FLATTEN static bool chunk(const PredictPlan<T>& p, std::size_t q)
+    {
+        const std::size_t i0 = q * p.chunk_rows, i1 = min_size(p.m, i0 + p.chunk_rows);
+        vec probe = S::zero();  // stays 0 unless a prediction is Inf or NaN (Inf*0 = NaN)
+        T probe_tail = T(0);
+        auto emit = [&](std::size_t row, std::size_t c, T v) LINSWEEP_LAMBDA_INLINE {
+            if (p.out) p.out[row * p.out_row + c * p.out_col] = v;
+        };
+        for (std::size_t c = 0; c < p.k; ++c) {
+            const T* wc = p.w + c * p.n_pad;
+            const vec bc = S::broadcast(p.b[c]);
+            if (p.layout == Layout::row_major) {
+                const RowTail<S> tail(p.m, p.n, p.ldx);
+                for (std::size_t i = i0; i < i1; i += W) {
+                    const std::size_t nr = min_size(W, i1 - i);
+                    const bool overread_ok = i + nr <= tail.overread_rows;
+                    vec rows[W];
+                    for (std::size_t r = 0; r < W; ++r) {
+                        if (r < nr)
+                            Row::template dots<0, 1, false>(p.x + (i + r) * p.ldx, p.ldx, wc, tail,
+                                                            overread_ok, 0, rows + r);
+                        else
+                            rows[r] = S::zero();
+                    }
+                    const vec pred = S::transpose_sum(rows) + bc;
+                    probe = probe + pred * S::zero();
+                    alignas(64) T out[W];
+                    S::store(out, pred);
+                    for (std::size_t r = 0; r < nr; ++r) emit(i + r, c, out[r]);
+                }
+            } else {
+                std::size_t i = i0;
+                for (; i + W <= i1; i += W) {
+                    vec acc = S::zero();
+                    for (std::size_t j = 0; j < p.n; ++j)
+                        acc = S::fmadd(S::load(p.x + i + j * p.ldx), S::broadcast(wc[j]), acc);
+                    const vec pred = acc + bc;
+                    probe = probe + pred * S::zero();
+                    alignas(64) T out[W];
+                    S::store(out, pred);
+                    for (std::size_t r = 0; r < W; ++r) emit(i + r, c, out[r]);
+                }
+                for (; i < i1; ++i) {
+                    T dot = T(0);
+                    for (std::size_t j = 0; j < p.n; ++j) dot = dot + p.x[i + j * p.ldx] * wc[j];
+                    const T pred = dot + p.b[c];
+                    probe_tail += pred * T(0);
+                    emit(i, c, pred);
+                }
+            }
+        }
+        return S::sum(probe) + probe_tail == T(0);
+    }
+};
+
+}  // namespace linsweep::kernels::LINSWEEP_ISA
