@@ -40,6 +40,8 @@ LINSWEEP_SAME(LINSWEEP_ISA_PORTABLE, Isa::portable);
 LINSWEEP_SAME(LINSWEEP_ISA_AVX2, Isa::avx2);
 LINSWEEP_SAME(LINSWEEP_ISA_AVX512, Isa::avx512);
 LINSWEEP_SAME(LINSWEEP_ISA_NEON, Isa::neon);
+LINSWEEP_SAME(LINSWEEP_REDUCE_SUM, ReduceOp::sum);
+LINSWEEP_SAME(LINSWEEP_REDUCE_MAX, ReduceOp::max);
 #undef LINSWEEP_SAME
 
 struct linsweep_model {
@@ -111,11 +113,13 @@ struct StructLayout {
 // Oldest first. Appending fields adds a layout: the previous one's `next` becomes the offset of
 // the first new member.
 constexpr StructLayout options_layouts[] = {
-    {LINSWEEP_END_OF(linsweep_options, user_data), sizeof(linsweep_options)},  // 0.2
+    {LINSWEEP_END_OF(linsweep_options, user_data), offsetof(linsweep_options, reduce)},  // 0.2
+    {LINSWEEP_END_OF(linsweep_options, reduce_size), sizeof(linsweep_options)},          // 0.3
 };
 constexpr StructLayout result_layouts[] = {
     {LINSWEEP_END_OF(linsweep_result, threads), offsetof(linsweep_result, constant_columns)},  // 0.1's fields
-    {LINSWEEP_END_OF(linsweep_result, constant_columns), sizeof(linsweep_result)},
+    {LINSWEEP_END_OF(linsweep_result, constant_columns), offsetof(linsweep_result, ranks)},    // 0.2
+    {LINSWEEP_END_OF(linsweep_result, ranks), sizeof(linsweep_result)},                        // 0.3
 };
 #undef LINSWEEP_END_OF
 
@@ -191,6 +195,10 @@ linsweep_options default_options()
     o.record_history = d.record_history ? 1 : 0;
     o.callback = nullptr;
     o.user_data = nullptr;
+    o.reduce = nullptr;
+    o.reduce_user_data = nullptr;
+    o.reduce_rank = 0;
+    o.reduce_size = 1;
     return o;
 }
 
@@ -212,6 +220,27 @@ template <class M> auto view(const M& m)
     return MatrixView<T>{m.data, m.rows, m.cols, m.ld, static_cast<Layout>(raw(m.layout))};
 }
 
+// A linsweep_reduce_fn as the C++ Reducer.
+class CallbackReducer final : public Reducer {
+public:
+    CallbackReducer(linsweep_reduce_fn fn, void* user, int rank, int size)
+        : fn_(fn), user_(user), rank_(rank), size_(size)
+    {
+    }
+    int rank() const noexcept override { return rank_; }
+    int size() const noexcept override { return size_; }
+    void all_reduce(double* data, std::size_t count, ReduceOp op) override
+    {
+        if (fn_(data, count, static_cast<linsweep_reduce_op>(op), user_) != 0)
+            throw Error(Status::internal, "linsweep: the reduce callback failed");
+    }
+
+private:
+    linsweep_reduce_fn fn_;
+    void* user_;
+    int rank_, size_;
+};
+
 FitOptions to_cpp(const linsweep_options& o)
 {
     FitOptions f;
@@ -232,6 +261,14 @@ FitOptions to_cpp(const linsweep_options& o)
             const linsweep_iteration it{info.iteration, info.loss, info.gradient_norm};
             return cb(&it, user) != 0;
         };
+    }
+    if (o.reduce != nullptr) {
+        if (o.reduce_size < 1 || o.reduce_rank < 0 || o.reduce_rank >= o.reduce_size)
+            throw Error(Status::bad_option, "linsweep: reduce_rank " + std::to_string(o.reduce_rank) +
+                                                " and reduce_size " + std::to_string(o.reduce_size) +
+                                                ": need reduce_size >= 1 and 0 <= reduce_rank < reduce_size");
+        f.reducer =
+            std::make_shared<CallbackReducer>(o.reduce, o.reduce_user_data, o.reduce_rank, o.reduce_size);
     }
     return f;
 }
@@ -318,6 +355,7 @@ template <class T> linsweep_status result_impl(const linsweep_model* model, lins
         res.isa = static_cast<linsweep_isa>(r.isa);
         res.threads = r.threads;
         res.constant_columns = r.constant_columns;
+        res.ranks = static_cast<std::size_t>(r.ranks);
         write_sized(out, res, result_layouts, "linsweep_result");
     });
 }

@@ -11,10 +11,10 @@
 namespace linsweep::cli {
 
 struct FitArgs {
-    std::string data;                  // CSV with a header row
+    std::string data;                  // CSV with a header row ("{rank}": a file per rank)
     std::vector<std::string> targets;  // names or 0-based indices; default: the first column
     std::vector<std::string> ignore;   // CSV columns that are neither features nor targets
-    std::string x, y;                  // .npy alternative to --data
+    std::string x, y;                  // .npy alternative to --data ("{rank}": a file per rank)
     std::string dtype;                 // "f32" | "f64"; empty: f64 for CSV, X's dtype for .npy
     std::string solver = "gd";
     std::optional<double> lr;  // unset: automatic
@@ -47,7 +47,10 @@ struct TuneArgs {
     bool no_store = false;
 };
 
-int run_fit(const FitArgs& args);
+class Cluster;
+
+// fit trains on the rows of every rank of `cluster` (one model, written by rank 0).
+int run_fit(const FitArgs& args, Cluster& cluster);
 int run_predict(const PredictArgs& args);
 int run_info();
 int run_tune(const TuneArgs& args);

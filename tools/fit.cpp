@@ -1,12 +1,16 @@
 // `linsweep fit`: load (CSV parsed once, .npy mapped without copying), train, report, save.
+// Under an MPI launcher every rank trains on its own rows (a share of the files, or its own
+// files with "{rank}" in their names) and rank 0 reports and writes (cluster.hpp).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "cluster.hpp"
 #include "commands.hpp"
 #include "io/csv.hpp"
 #include "io/error.hpp"
@@ -19,29 +23,85 @@ namespace linsweep::cli {
 
 namespace {
 
+// "{rank}" in a path: each rank reads its own file.
+bool per_rank(const std::string& path)
+{
+    return path.find("{rank}") != std::string::npos;
+}
+
+std::string for_rank(std::string path, int rank)
+{
+    const std::string key = "{rank}";
+    for (std::size_t at; (at = path.find(key)) != std::string::npos;)
+        path.replace(at, key.size(), std::to_string(rank));
+    return path;
+}
+
+// Rows [begin, begin + rows) of a file all ranks share: contiguous, as even as possible.
+struct Share {
+    std::size_t begin = 0, rows = 0;
+};
+
+Share share_of(std::size_t m, int rank, int size)
+{
+    const std::size_t r = static_cast<std::size_t>(rank), n = static_cast<std::size_t>(size);
+    return {m * r / n, m * (r + 1) / n - m * r / n};
+}
+
+// The share's rows of a view, in place (zero copy, either layout).
+template <class T> MatrixView<const T> rows_of(const MatrixView<const T>& v, Share s)
+{
+    MatrixView<const T> out = v;
+    out.ld = v.stride();
+    out.rows = s.rows;
+    if (s.rows > 0)
+        out.data = v.layout == Layout::row_major ? v.data + s.begin * v.stride() : v.data + s.begin;
+    return out;
+}
+
 template <class T> struct TrainingData {
-    std::vector<T> table;  // CSV values (features then targets per row); empty for .npy
-    Matrix<T> X, Y;
+    std::vector<T> table;                    // CSV values (features then targets per row); empty for .npy
+    Matrix<T> x_all, y_all;                  // what this rank read: its own file, or the whole shared one
+    MatrixView<const T> X, Y;                // this rank's rows
     std::vector<std::string> feature_names;  // empty when columns are positional (.npy)
     std::vector<std::string> target_names;
     std::string source;
+    bool shared = true;  // every rank reads the same files and takes its share of the rows
+
+    bool zero_copy() const { return x_all.borrowed() && table.empty(); }
+    // Which data rank r holds, for messages ("X.2.npy", "rows 100-199 of X.npy").
+    std::string held_by(int r, int size, const std::string& path) const
+    {
+        if (!shared) return for_rank(path, r);
+        const Share s = share_of(x_all.rows(), r, size);
+        return "rows " + std::to_string(s.begin) + "-" + std::to_string(s.begin + s.rows) + " of " + path;
+    }
 };
+
+// This rank's rows of what it read.
+template <class T> void take_share(TrainingData<T>& d, const Cluster& cl)
+{
+    const Share s = d.shared ? share_of(d.x_all.rows(), cl.rank(), cl.size()) : Share{0, d.x_all.rows()};
+    d.X = rows_of(d.x_all.view(), s);
+    d.Y = rows_of(d.y_all.view(), s);
+}
 
 // One parse of the CSV, columns reordered to [features..., targets...] per row, so X and Y are
 // two strided views of the same table.
-template <class T> TrainingData<T> load_csv(const FitArgs& a)
+template <class T> TrainingData<T> load_csv(const FitArgs& a, const Cluster& cl)
 {
     TrainingData<T> d;
+    const std::string file = for_rank(a.data, cl.rank());
     std::size_t n = 0;
     const auto plan = [&](const std::vector<std::string>& names) {
         std::vector<std::size_t> targets, ignored;
-        for (const std::string& t : a.targets) targets.push_back(find_column(names, t, a.data));
+        for (const std::string& t : a.targets) targets.push_back(find_column(names, t, file));
         if (targets.empty()) targets.push_back(0);
-        for (const std::string& t : a.ignore) ignored.push_back(find_column(names, t, a.data));
+        for (const std::string& t : a.ignore) ignored.push_back(find_column(names, t, file));
         for (std::size_t i = 0; i < targets.size(); ++i)
             for (std::size_t j = 0; j < i; ++j)
                 if (targets[i] == targets[j])
-                    throw input_error(a.data + ": column " + printable(names[targets[i]]) +
+                    throw input_error(file + ": column " + printable(names[targets[i]]) +
                                       " is a target twice");
         std::vector<std::size_t> columns;
         for (std::size_t c = 0; c < names.size(); ++c) {
@@ -49,43 +109,61 @@ template <class T> TrainingData<T> load_csv(const FitArgs& a)
                 return std::count(v.begin(), v.end(), c) > 0;
             };
             if (is(targets) && is(ignored))
-                throw input_error(a.data + ": column " + printable(names[c]) +
-                                  " is both a target and ignored");
+                throw input_error(file + ": column " + printable(names[c]) + " is both a target and ignored");
             if (!is(targets) && !is(ignored)) columns.push_back(c);
         }
         n = columns.size();
-        if (n == 0) throw input_error(a.data + ": no feature columns besides the target(s)");
+        if (n == 0) throw input_error(file + ": no feature columns besides the target(s)");
         columns.insert(columns.end(), targets.begin(), targets.end());
         return columns;
     };
-    CsvTable<T> t = read_csv<T>(a.data, plan);
+    CsvTable<T> t = read_csv<T>(file, plan);
     const std::size_t width = t.columns.size(), k = width - n;
     for (std::size_t c = 0; c < width; ++c)
         (c < n ? d.feature_names : d.target_names).push_back(t.names[t.columns[c]]);
     d.table = std::move(t.values);
-    d.X = Matrix<T>::borrow(row_major<const T>(d.table.data(), t.rows, n, width));
-    d.Y = Matrix<T>::borrow(row_major<const T>(d.table.data() + n, t.rows, k, width));
+    d.x_all = Matrix<T>::borrow(row_major<const T>(d.table.data(), t.rows, n, width));
+    d.y_all = Matrix<T>::borrow(row_major<const T>(d.table.data() + n, t.rows, k, width));
     d.source = a.data;
+    d.shared = !per_rank(a.data);
+    take_share(d, cl);
     return d;
 }
 
-template <class T> TrainingData<T> load_npy(const FitArgs& a, const NpyFile& x, const NpyFile& y)
+template <class T>
+TrainingData<T> load_npy(const FitArgs& a, const Cluster& cl, const NpyFile& x, const NpyFile& y)
 {
     TrainingData<T> d;
-    d.X = to_matrix<T>(x.array, a.x);
-    d.Y = to_matrix<T>(y.array, a.y);
-    if (d.X.rows() != d.Y.rows())
-        throw input_error("X (" + a.x + ") has " + std::to_string(d.X.rows()) + " rows, Y (" + a.y +
-                          ") has " + std::to_string(d.Y.rows()));
-    for (std::size_t c = 0; c < d.Y.cols(); ++c)
-        d.target_names.push_back(d.Y.cols() == 1 ? "y" : "y" + std::to_string(c));
+    const std::string x_path = for_rank(a.x, cl.rank()), y_path = for_rank(a.y, cl.rank());
+    d.x_all = to_matrix<T>(x.array, x_path);
+    d.y_all = to_matrix<T>(y.array, y_path);
+    if (d.x_all.rows() != d.y_all.rows())
+        throw input_error("X (" + x_path + ") has " + std::to_string(d.x_all.rows()) + " rows, Y (" + y_path +
+                          ") has " + std::to_string(d.y_all.rows()));
+    for (std::size_t c = 0; c < d.y_all.cols(); ++c)
+        d.target_names.push_back(d.y_all.cols() == 1 ? "y" : "y" + std::to_string(c));
     d.source = a.x;
+    d.shared = !per_rank(a.x);
+    take_share(d, cl);
     return d;
 }
 
-FitOptions fit_options(const FitArgs& a)
+// Every rank's `mine` equals rank 0's; a rank whose values differ fails with what(rank 0's).
+void like_rank0(Cluster& cl, const std::vector<double>& mine,
+                const std::function<std::string(const std::vector<double>&)>& what)
+{
+    std::vector<double> first(mine.size(), 0.0);
+    if (cl.leader()) first = mine;
+    cl.sum(first.data(), first.size());
+    cl.agree([&] {
+        if (mine != first) throw input_error(what(first));
+    });
+}
+
+FitOptions fit_options(const FitArgs& a, const Cluster& cl)
 {
     FitOptions o;
+    o.reducer = cl.reducer();
     o.solver = parse_solver(a.solver);
     o.learning_rate = a.lr;  // unset: automatic
     o.max_iterations = a.max_iter;
@@ -108,14 +186,23 @@ std::string plural(std::size_t count, const char* word)
     return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
 }
 
+// What the report says about the run: over all ranks.
+struct RunFigures {
+    std::size_t rows = 0;  // over all ranks
+    int ranks = 1;
+    int threads = 1;  // per rank (the most any rank ran)
+    double seconds = 0, gbps = 0;
+};
+
 template <class T>
 void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metrics& q, const FitArgs& a,
-                   double seconds, double gbps)
+                   const RunFigures& f)
 {
-    const std::size_t n = d.X.cols(), k = d.Y.cols();
-    std::printf("%s: %s, %s, %s (%s%s)\n", d.source.c_str(), plural(d.X.rows(), "row").c_str(),
+    const std::size_t n = d.X.cols, k = d.Y.cols;
+    const std::string ranks = f.ranks > 1 ? " over " + plural(static_cast<std::size_t>(f.ranks), "rank") : "";
+    std::printf("%s: %s%s, %s, %s (%s%s)\n", d.source.c_str(), plural(f.rows, "row").c_str(), ranks.c_str(),
                 plural(n, "feature").c_str(), plural(k, "target").c_str(), dtype_name(dtype_of<T>()),
-                d.X.borrowed() && d.table.empty() ? ", X mapped without copying" : "");
+                d.zero_copy() ? ", X mapped without copying" : "");
     // cg takes no step size (the JSON reports its step as 0).
     const std::string step = r.step > 0 ? ", step " + shortest(r.step) : "";
     std::printf("solver %s, %s, stop reason %s%s\n", a.solver.c_str(),
@@ -138,15 +225,16 @@ void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metric
     row("(intercept)", [&](std::size_t c) { return shortest(r.intercept[c]); });
     row("MSE", [&](std::size_t c) { return shortest(q.mse[c]); });
     row("R^2", [&](std::size_t c) { return std::isnan(q.r2[c]) ? std::string("n/a") : shortest(q.r2[c]); });
-    std::printf("isa %s, %s, fit %.6f s, %.3g GB/s of X streamed\n", isa_name(r.isa),
-                plural(static_cast<std::size_t>(r.threads), "thread").c_str(), seconds, gbps);
+    const std::string per_rank = f.ranks > 1 ? plural(static_cast<std::size_t>(f.ranks), "rank") + " x " : "";
+    std::printf("isa %s, %s%s, fit %.6f s, %.3g GB/s of X streamed\n", isa_name(r.isa), per_rank.c_str(),
+                plural(static_cast<std::size_t>(f.threads), "thread").c_str(), f.seconds, f.gbps);
 }
 
 template <class T>
 nlohmann::ordered_json report_json(const TrainingData<T>& d, const FitResult<T>& r, const Metrics& q,
-                                   const FitArgs& a, double seconds, double gbps)
+                                   const FitArgs& a, const RunFigures& f)
 {
-    const std::size_t n = d.X.cols(), k = d.Y.cols();
+    const std::size_t n = d.X.cols, k = d.Y.cols;
     nlohmann::ordered_json weights = nlohmann::ordered_json::array();
     for (std::size_t j = 0; j < n; ++j) {
         nlohmann::ordered_json row = nlohmann::ordered_json::array();
@@ -166,7 +254,7 @@ nlohmann::ordered_json report_json(const TrainingData<T>& d, const FitResult<T>&
             {"intercept", numbers(r.intercept)},
             {"features", features},
             {"targets", d.target_names},
-            {"rows", d.X.rows()},
+            {"rows", f.rows},
             {"dtype", dtype_name(dtype_of<T>())},
             {"solver", a.solver},
             {"iterations", r.iterations},
@@ -176,39 +264,74 @@ nlohmann::ordered_json report_json(const TrainingData<T>& d, const FitResult<T>&
             {"r2", numbers(q.r2)},
             {"step", r.step},
             {"isa", isa_name(r.isa)},
-            {"threads", r.threads},
-            {"seconds", seconds},
-            {"gb_per_s", gbps},
-            {"x_zero_copy", d.X.borrowed() && d.table.empty()}};
+            {"threads", f.threads},
+            {"ranks", f.ranks},
+            {"seconds", f.seconds},
+            {"gb_per_s", f.gbps},
+            {"x_zero_copy", d.zero_copy()}};
+}
+
+// A library error agreed by all ranks ("rank R: ...") names that rank's data too.
+std::string with_data(const std::string& message, const std::function<std::string(int)>& held_by)
+{
+    const std::string prefix = "rank ";
+    const std::size_t colon = message.find(": ");
+    if (message.compare(0, prefix.size(), prefix) != 0 || colon == std::string::npos) return message;
+    const int rank = std::atoi(message.c_str() + prefix.size());
+    return message.substr(0, colon) + " (" + held_by(rank) + ")" + message.substr(colon);
 }
 
 template <class T>
-int fit_as(const FitArgs& a, const std::optional<NpyFile>& x_file, const std::optional<NpyFile>& y_file)
+int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
+           const std::optional<NpyFile>& y_file)
 {
-    FitOptions options = fit_options(a);  // bad option values fail before any loading
-    const TrainingData<T> d = x_file ? load_npy<T>(a, *x_file, *y_file) : load_csv<T>(a);
-    const std::size_t m = d.X.rows(), n = d.X.cols(), k = d.Y.cols();
+    FitOptions options = fit_options(a, cl);  // bad option values fail before any loading
+    TrainingData<T> d;
+    cl.agree([&] { d = x_file ? load_npy<T>(a, cl, *x_file, *y_file) : load_csv<T>(a, cl); });
+    const std::string x_name = a.x.empty() ? a.data : a.x;
+    const auto held_by = [&](int r) {
+        std::string held = d.held_by(r, cl.size(), x_name);
+        if (!a.y.empty()) held += ", " + d.held_by(r, cl.size(), a.y);
+        return held;
+    };
+    const std::size_t m = d.X.rows, n = d.X.cols, k = d.Y.cols;
+    like_rank0(cl, {double(n), double(k)}, [&](const std::vector<double>& first) {
+        return held_by(cl.rank()) + " hold " + plural(n, "feature") + " and " + plural(k, "target") +
+               ", rank 0's " + held_by(0) + " " + std::to_string(std::size_t(first[0])) + " and " +
+               std::to_string(std::size_t(first[1]));
+    });
 
     std::optional<NpyFile> init_file;
     Matrix<T> init;
-    if (!a.init.empty()) {
+    cl.agree([&] {
+        if (a.init.empty()) return;
         init_file = read_npy(a.init);
         init = to_matrix<T>(init_file->array, a.init);
         if (init.rows() != n || init.cols() != k)
             throw input_error(a.init + ": initial weights are " + std::to_string(init.rows()) + " x " +
                               std::to_string(init.cols()) + ", the data needs " + std::to_string(n) + " x " +
                               std::to_string(k));
-    }
+    });
 
-    Progress progress(!a.quiet && a.json != "-" && ::isatty(STDOUT_FILENO));
+    // The progress line needs a terminal, and the callback would have to run on every rank.
+    Progress progress(!a.quiet && a.json != "-" && cl.size() == 1 && ::isatty(STDOUT_FILENO));
     if (progress.enabled())
         options.callback = [&progress](const IterationInfo& it) { return progress.update(it); };
     Regressor<T> model(options);
 
     const auto start = std::chrono::steady_clock::now();
-    const FitResult<T>& r = a.init.empty() ? model.fit(d.X.view(), d.Y.view())
-                                           : model.fit(d.X.view(), d.Y.view(), init.view(), nullptr);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const FitResult<T>* fitted = nullptr;
+    try {
+        fitted = a.init.empty() ? &model.fit(d.X, d.Y) : &model.fit(d.X, d.Y, init.view(), nullptr);
+    } catch (const Error&) {
+        Exit code;
+        std::string message;
+        describe(std::current_exception(), code, message);
+        throw ToolError(code, with_data(message, held_by));
+    }
+    const FitResult<T>& r = *fitted;
+    RunFigures f;
+    f.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     progress.finish();
     if (r.stop_reason == StopReason::diverged)
         throw ToolError(Exit::training, "training diverged after " + plural(r.iterations, "iteration") +
@@ -216,56 +339,79 @@ int fit_as(const FitArgs& a, const std::optional<NpyFile>& x_file, const std::op
                                             shortest(r.stable_learning_rate) +
                                             "); try a smaller --lr, --standardize or --solver cg");
 
-    // Quality from the predictions of the same kernel `linsweep predict` uses.
-    std::vector<T> yhat(m * k);
-    predict(d.X.view(), row_major<const T>(r.weights.data(), n, k), r.intercept.data(),
-            row_major(yhat.data(), m, k), KernelOptions{a.threads, options.isa, std::nullopt});
-    const Metrics q = metrics(d.Y.view(), row_major<const T>(yhat.data(), m, k));
-    const double bytes = double(m) * double(n) * sizeof(T);
-    const double gbps = seconds > 0 ? double(r.iterations) * bytes / seconds / 1e9 : 0;
+    // Quality from the predictions of the same kernel `linsweep predict` uses, over all ranks.
+    std::vector<T> yhat;
+    cl.agree([&] {
+        yhat.resize(m * k);
+        if (m > 0)
+            predict(d.X, row_major<const T>(r.weights.data(), n, k), r.intercept.data(),
+                    row_major(yhat.data(), m, k), KernelOptions{a.threads, options.isa, std::nullopt});
+    });
+    const Metrics q = metrics(d.Y, row_major<const T>(yhat.data(), m, k),
+                              [&cl](double* v, std::size_t c) { cl.sum(v, c); });
+    double totals[2] = {double(m), double(r.threads)};
+    cl.sum(totals, 1);
+    cl.max(totals + 1, 1);
+    f.rows = static_cast<std::size_t>(totals[0]);
+    f.ranks = cl.size();
+    f.threads = static_cast<int>(totals[1]);
+    const double bytes = double(f.rows) * double(n) * sizeof(T);
+    f.gbps = f.seconds > 0 ? double(r.iterations) * bytes / f.seconds / 1e9 : 0;
 
-    // Everything is computed: write each output to its temporary, then publish them together.
-    std::optional<Output> json_out, model_out;
-    if (!a.json.empty()) {
-        json_out.emplace(a.json);
-        json_out->write(report_json(d, r, q, a, seconds, gbps).dump(2) + "\n");
-    }
-    if (!a.save_model.empty()) {
-        model_out.emplace(a.save_model);
-        Model saved;
-        saved.dtype = dtype_of<T>();
-        saved.features = n;
-        saved.targets = k;
-        saved.feature_names = d.feature_names;
-        saved.target_names = d.target_names;
-        saved.weights.assign(r.weights.begin(), r.weights.end());
-        saved.intercept.assign(r.intercept.begin(), r.intercept.end());
-        saved.fit_intercept = options.fit_intercept;
-        saved.standardized = options.standardize;
-        saved.solver = a.solver;
-        model_out->write(model_json(saved));
-    }
-    if (json_out) json_out->finish();
-    if (model_out) model_out->finish();
-    if (json_out) json_out->publish();
-    if (model_out) model_out->publish();
-    if (a.json != "-") print_summary(d, r, q, a, seconds, gbps);
+    // Rank 0 writes: each output to its temporary, then all of them published together.
+    cl.agree([&] {
+        if (!cl.leader()) return;
+        std::optional<Output> json_out, model_out;
+        if (!a.json.empty()) {
+            json_out.emplace(a.json);
+            json_out->write(report_json(d, r, q, a, f).dump(2) + "\n");
+        }
+        if (!a.save_model.empty()) {
+            model_out.emplace(a.save_model);
+            Model saved;
+            saved.dtype = dtype_of<T>();
+            saved.features = n;
+            saved.targets = k;
+            saved.feature_names = d.feature_names;
+            saved.target_names = d.target_names;
+            saved.weights.assign(r.weights.begin(), r.weights.end());
+            saved.intercept.assign(r.intercept.begin(), r.intercept.end());
+            saved.fit_intercept = options.fit_intercept;
+            saved.standardized = options.standardize;
+            saved.solver = a.solver;
+            model_out->write(model_json(saved));
+        }
+        if (json_out) json_out->finish();
+        if (model_out) model_out->finish();
+        publish_together({json_out ? json_out->file() : nullptr, model_out ? model_out->file() : nullptr});
+    });
+    if (a.json != "-" && cl.leader()) print_summary(d, r, q, a, f);
     return 0;
 }
 
 }  // namespace
 
-int run_fit(const FitArgs& a)
+int run_fit(const FitArgs& a, Cluster& cl)
 {
+    if (!a.x.empty() && per_rank(a.x) != per_rank(a.y))
+        throw ToolError(Exit::usage, "--x and --y must both name a file per rank ({rank}) or neither");
     std::optional<NpyFile> x_file, y_file;
-    DType dtype = DType::f64;
-    if (!a.x.empty()) {
-        x_file = read_npy(a.x);
-        y_file = read_npy(a.y);
-        dtype = x_file->array.dtype;
+    cl.agree([&] {
+        if (a.x.empty()) return;
+        x_file = read_npy(for_rank(a.x, cl.rank()));
+        y_file = read_npy(for_rank(a.y, cl.rank()));
+    });
+    DType dtype = x_file ? x_file->array.dtype : DType::f64;
+    if (!a.dtype.empty()) {
+        dtype = a.dtype == "f32" ? DType::f32 : DType::f64;
+    } else if (x_file) {
+        like_rank0(cl, {double(dtype == DType::f32)}, [&](const std::vector<double>& first) {
+            return for_rank(a.x, cl.rank()) + " holds " + dtype_name(dtype) + ", rank 0's " +
+                   for_rank(a.x, 0) + " " + dtype_name(first[0] != 0 ? DType::f32 : DType::f64) +
+                   " (or give --dtype)";
+        });
     }
-    if (!a.dtype.empty()) dtype = a.dtype == "f32" ? DType::f32 : DType::f64;
-    return dtype == DType::f32 ? fit_as<float>(a, x_file, y_file) : fit_as<double>(a, x_file, y_file);
+    return dtype == DType::f32 ? fit_as<float>(a, cl, x_file, y_file) : fit_as<double>(a, cl, x_file, y_file);
 }
 
 }  // namespace linsweep::cli

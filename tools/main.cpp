@@ -1,11 +1,14 @@
 // `linsweep`: fit, predict and info from the shell. Parses the command line (CLI11) and turns
 // every failure into one line on stderr and a documented exit status.
+#include <cmath>
 #include <cstdio>
-#include <new>
+#include <cstdlib>
+#include <limits>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
+#include "cluster.hpp"
 #include "commands.hpp"
 #include "io/error.hpp"
 #include "linsweep/core.hpp"
@@ -13,41 +16,45 @@
 
 namespace {
 
-using linsweep::Status;
 using linsweep::cli::Exit;
 
 constexpr const char* exit_codes =
     "Exit status: 0 success; 1 usage error (bad command line or option value, ISA not available);\n"
     "2 input error (missing, unreadable, empty or malformed data or model file, mismatched shapes,\n"
     "non-finite data); 3 training failed (diverged); 4 an output file could not be written;\n"
-    "5 internal error (out of memory). On failure no output file is created or changed.";
+    "5 internal error (out of memory). On failure no output file is created or changed.\n"
+    "Under mpirun/mpiexec/srun, fit trains one model on the rows of all ranks (see the README).";
 
-Exit exit_for(Status s)
+// An option value check that says in words what is allowed: "--max-iter: must be a whole
+// number >= 1, got '0'" (CLI11's own range checks print the limits of double in full).
+CLI::Validator allowed(const std::string& words, bool (*ok)(double), bool whole = false)
 {
-    switch (s) {
-    case Status::bad_option:
-    case Status::unsupported_isa: return Exit::usage;
-    case Status::null_pointer:
-    case Status::bad_shape:
-    case Status::bad_leading_dimension:
-    case Status::non_finite_data: return Exit::input;
-    case Status::diverged:
-    case Status::callback_failed: return Exit::training;
-    default: return Exit::internal;
-    }
+    return CLI::Validator(
+        [words, ok, whole](std::string& text) -> std::string {
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            const bool number = end != text.c_str() && *end == '\0';
+            if (number && (!whole || v == std::floor(v)) && ok(v)) return std::string();
+            return "must be " + words + ", got '" + text + "'";
+        },
+        "", "");
 }
 
-// Library messages start with "linsweep: "; ours add that prefix once.
-std::string without_prefix(const std::string& message)
+bool positive(double v)
 {
-    const std::string prefix = "linsweep: ";
-    return message.compare(0, prefix.size(), prefix) == 0 ? message.substr(prefix.size()) : message;
+    return std::isfinite(v) && v > 0;
 }
-
-int fail(Exit code, const std::string& message)
+bool non_negative(double v)
 {
-    std::fprintf(stderr, "linsweep: error: %s\n", message.c_str());
-    return static_cast<int>(code);
+    return std::isfinite(v) && v >= 0;
+}
+bool iterations(double v)
+{
+    return v >= 1 && v <= 1e15;
+}
+bool thread_count(double v)
+{
+    return v >= 0 && v <= std::numeric_limits<int>::max();
 }
 
 }  // namespace
@@ -55,6 +62,12 @@ int fail(Exit code, const std::string& message)
 int main(int argc, char** argv)
 {
     using namespace linsweep::cli;
+    Cluster cluster(argc, argv);
+    // One line on stderr, from rank 0 alone (every rank fails alike: see Cluster::agree).
+    const auto fail = [&cluster](Exit code, const std::string& message) {
+        if (cluster.leader()) std::fprintf(stderr, "linsweep: error: %s\n", message.c_str());
+        return static_cast<int>(code);
+    };
     CLI::App app{"linsweep: linear regression by gradient descent, one sweep over X per iteration.",
                  "linsweep"};
     app.footer(exit_codes);
@@ -82,18 +95,20 @@ int main(int argc, char** argv)
     fit->add_option("--solver", fa.solver, "gd, nesterov or cg")
         ->check(CLI::IsMember({"gd", "nesterov", "cg"}))
         ->capture_default_str();
-    fit->add_option("--lr", fa.lr, "Learning rate (default: automatic, 1/L)")->check(CLI::PositiveNumber);
+    fit->add_option("--lr", fa.lr, "Learning rate (default: automatic, 1/L)")
+        ->check(allowed("a number > 0 (leave --lr out for the automatic step)", positive));
     fit->add_option("--max-iter", fa.max_iter, "Iteration budget")
-        ->check(CLI::PositiveNumber)
+        ->check(allowed("a whole number >= 1", iterations, true))
         ->capture_default_str();
     fit->add_option("--tol", fa.tol, "Stop when ||grad|| <= tol * ||initial grad||; 0: run --max-iter")
-        ->check(CLI::NonNegativeNumber)
+        ->check(allowed("a number >= 0 (0: run all --max-iter iterations)", non_negative))
         ->capture_default_str();
     fit->add_flag("--no-intercept", fa.no_intercept, "Fit without an intercept");
     fit->add_flag("--standardize", fa.standardize,
                   "Standardize features implicitly (weights in original units)");
-    fit->add_option("--l2", fa.l2, "Ridge penalty l2*||W||^2")->check(CLI::NonNegativeNumber);
-    fit->add_option("--threads", fa.threads, "Threads (default: OpenMP's)")->check(CLI::NonNegativeNumber);
+    fit->add_option("--l2", fa.l2, "Ridge penalty l2*||W||^2")->check(allowed("a number >= 0", non_negative));
+    fit->add_option("--threads", fa.threads, "Threads per process (default: OpenMP's)")
+        ->check(allowed("a whole number >= 0 (0: OpenMP's default)", thread_count, true));
     fit->add_option("--isa", fa.isa, "Force an instruction set")->check(CLI::IsMember(isa_choices()));
     fit->add_option("--init", fa.init, "Initial weights as .npy (n x k)")->type_name("W.npy");
     fit->add_option("--json", fa.json, "Write the report as JSON to FILE ('-': stdout, no summary)")
@@ -114,7 +129,7 @@ int main(int argc, char** argv)
     predict->add_option("--out", pa.out, "Output: FILE.npy or FILE.csv (default: CSV on stdout)")
         ->type_name("FILE");
     predict->add_option("--threads", pa.threads, "Threads (default: OpenMP's)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(allowed("a whole number >= 0 (0: OpenMP's default)", thread_count, true));
     predict->add_option("--isa", pa.isa, "Force an instruction set")->check(CLI::IsMember(isa_choices()));
 
     CLI::App* info =
@@ -137,7 +152,7 @@ int main(int argc, char** argv)
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+        if (e.get_exit_code() == 0) return cluster.leader() ? app.exit(e) : 0;  // --help, --version
         return fail(Exit::usage, std::string(e.what()) + " (see 'linsweep --help')");
     }
 
@@ -145,8 +160,9 @@ int main(int argc, char** argv)
         if (*fit) {
             if (fa.data.empty() && fa.x.empty())
                 return fail(Exit::usage, "fit needs --data FILE.csv or --x X.npy --y Y.npy");
-            return run_fit(fa);
+            return run_fit(fa, cluster);
         }
+        if (!cluster.leader()) return 0;  // predict, tune and info: rank 0 alone
         if (*predict) {
             if (pa.data.empty() && pa.x.empty())
                 return fail(Exit::usage, "predict needs --data FILE.csv or --x X.npy");
@@ -154,13 +170,10 @@ int main(int argc, char** argv)
         }
         if (*tune) return run_tune(ta);
         return run_info();
-    } catch (const ToolError& e) {
-        return fail(e.code(), e.what());
-    } catch (const linsweep::Error& e) {
-        return fail(exit_for(e.code()), without_prefix(e.what()));
-    } catch (const std::bad_alloc&) {
-        return fail(Exit::internal, "out of memory");
-    } catch (const std::exception& e) {
-        return fail(Exit::internal, e.what());
+    } catch (...) {
+        Exit code = Exit::internal;
+        std::string message;
+        describe(std::current_exception(), code, message);
+        return fail(code, message);
     }
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -18,27 +19,37 @@
 namespace linsweep::cli {
 
 // Per output c: MSE = (1/m) sum r^2 and R^2 = 1 - RSS/TSS (centred TSS; NaN for a constant target).
+// With `sum` (which adds a buffer over the ranks of a distributed fit), over the rows of all ranks.
 struct Metrics {
     std::vector<double> mse, r2;
 };
 
-template <class T> Metrics metrics(MatrixView<const T> Y, MatrixView<const T> Yhat)
+template <class T>
+Metrics metrics(MatrixView<const T> Y, MatrixView<const T> Yhat,
+                const std::function<void(double*, std::size_t)>& sum = {})
 {
-    Metrics out;
-    const double m = static_cast<double>(Y.rows);
-    for (std::size_t c = 0; c < Y.cols; ++c) {
-        double mean = 0;
-        for (std::size_t i = 0; i < Y.rows; ++i) mean += Y(i, c);
-        mean /= m;
-        double rss = 0, tss = 0;
+    const std::size_t k = Y.cols;
+    std::vector<double> s(2 * k + 1, 0.0);  // sum of y and RSS per output, rows
+    for (std::size_t c = 0; c < k; ++c)
         for (std::size_t i = 0; i < Y.rows; ++i) {
             const double r = double(Y(i, c)) - double(Yhat(i, c));
-            const double d = double(Y(i, c)) - mean;
-            rss += r * r;
-            tss += d * d;
+            s[c] += Y(i, c);
+            s[k + c] += r * r;
         }
-        out.mse.push_back(rss / m);
-        out.r2.push_back(tss > 0 ? 1 - rss / tss : std::numeric_limits<double>::quiet_NaN());
+    s[2 * k] = static_cast<double>(Y.rows);
+    if (sum) sum(s.data(), s.size());
+    const double m = s[2 * k];
+    std::vector<double> tss(k, 0.0);  // about the mean of all rows
+    for (std::size_t c = 0; c < k; ++c)
+        for (std::size_t i = 0; i < Y.rows; ++i) {
+            const double d = double(Y(i, c)) - s[c] / m;
+            tss[c] += d * d;
+        }
+    if (sum) sum(tss.data(), k);
+    Metrics out;
+    for (std::size_t c = 0; c < k; ++c) {
+        out.mse.push_back(s[k + c] / m);
+        out.r2.push_back(tss[c] > 0 ? 1 - s[k + c] / tss[c] : std::numeric_limits<double>::quiet_NaN());
     }
     return out;
 }

@@ -110,6 +110,20 @@ typedef struct linsweep_iteration {
 /* Return nonzero to go on, 0 to stop (stop reason LINSWEEP_STOPPED_BY_CALLBACK). */
 typedef int (*linsweep_callback)(const linsweep_iteration* info, void* user_data);
 
+/* Distributed training (the README's "Distributed" section): each participant (a process, an
+ * MPI rank) calls fit/step with its own rows of X and Y and the same options; `reduce` in the
+ * options then combines, once per pass over X, what the passes sum over rows, and every
+ * participant ends with bitwise the same model. A failure on any participant is the same status
+ * on all of them, the message (linsweep_last_error) starting "rank R: ". linsweep/mpi.h has a
+ * ready one for MPI; mpi4py, NCCL or a socket layer plug in here. */
+typedef enum linsweep_reduce_op { LINSWEEP_REDUCE_SUM = 0, LINSWEEP_REDUCE_MAX = 1 } linsweep_reduce_op;
+/* Called on every participant at once (a collective), in the same order, with the same count and
+ * op: replace data[0..count) by its element-wise sum (or maximum) over all participants, bitwise
+ * the same on every participant and in every run (add in a fixed order, e.g. by rank, never in
+ * arrival order). Return 0; nonzero means the transport failed, and the call fails with
+ * LINSWEEP_E_INTERNAL (that failure cannot be agreed with the other participants). */
+typedef int (*linsweep_reduce_fn)(double* data, size_t count, linsweep_reduce_op op, void* user_data);
+
 /* Options; see linsweep_options_default() and the C++ FitOptions for their meaning. */
 typedef struct linsweep_options {
     size_t struct_size;         /* sizeof(linsweep_options) as compiled: set by linsweep_options_default */
@@ -126,6 +140,11 @@ typedef struct linsweep_options {
     int record_history;         /* 0 */
     linsweep_callback callback; /* NULL */
     void* user_data;            /* passed to the callback */
+    /* Added in 0.3: distributed training. */
+    linsweep_reduce_fn reduce; /* NULL: this process holds all the rows */
+    void* reduce_user_data;    /* passed to reduce */
+    int reduce_rank;           /* this participant, 0 .. reduce_size - 1 (0) */
+    int reduce_size;           /* participants (1: alone, reduce is never called) */
     /* New fields go here (see "Appending a field" above). */
 } linsweep_options;
 
@@ -145,6 +164,8 @@ typedef struct linsweep_result {
     int threads;
     /* Added in 0.2, after the first layout (the fields of linsweep 0.1): */
     size_t constant_columns; /* standardize: columns with no spread (weight 0) */
+    /* Added in 0.3: */
+    size_t ranks; /* participants of the fit (1 without reduce) */
 } linsweep_result;
 
 typedef struct linsweep_model linsweep_model;

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,41 @@ enum class StopReason : int {
 LINSWEEP_API const char* solver_name(Solver s) noexcept;
 LINSWEEP_API Solver parse_solver(const std::string& name);  // "gd", "nesterov", "cg"; throws bad_option
 LINSWEEP_API const char* stop_reason_name(StopReason r) noexcept;
+
+// ---------------------------------------------------------------------------------------------
+// Distributed training: the rows of X and Y spread over several processes (MPI: linsweep/mpi.hpp)
+// ---------------------------------------------------------------------------------------------
+
+enum class ReduceOp : int { sum = 0, max = 1 };
+
+// What distributed training needs from a transport. A fit makes one all_reduce per pass over X
+// (a few more when it starts, see the README's "Distributed" section); a participant alone
+// (size() == 1, or no reducer at all) is never called.
+class LINSWEEP_API Reducer {
+public:
+    virtual ~Reducer() = default;
+    virtual int rank() const noexcept = 0;  // this participant, 0 .. size() - 1
+    virtual int size() const noexcept = 0;  // the number of participants
+    // A collective: every participant calls it, in the same order, with the same count and op.
+    // Replaces data[0..count) by the element-wise sum (or maximum) over the participants. The
+    // result must be bitwise the same on every participant and in every run with the same
+    // inputs: add in an order of your own (e.g. gather, then add in rank order), never in the
+    // order messages arrive. The maximum is exact in any order. An exception thrown here means
+    // the transport itself failed; it cannot be agreed with the others.
+    virtual void all_reduce(double* data, std::size_t count, ReduceOp op) = 0;
+};
+
+// A failure as every participant learns it: the lowest failing rank, its code and message.
+struct Failure {
+    int rank = 0;
+    int code = 0;
+    std::string message;
+};
+
+// Collective: each participant passes its own outcome (code 0: success; any other code with a
+// message: failure) and gets the same answer everywhere: nothing when all succeeded, else the
+// failure of the lowest failing rank. One all_reduce when all succeed, three when one failed.
+LINSWEEP_API std::optional<Failure> agree(Reducer& reducer, int code, const std::string& message);
 
 // What the callback sees after each iteration.
 struct IterationInfo {
@@ -62,8 +98,16 @@ struct FitOptions {
     std::optional<Isa> isa;
     bool record_history = false;  // keep the loss of every iteration
     // Called after each iteration; return false to stop (StopReason::callback). A callback that
-    // throws stops training with Error(callback_failed) and leaves the model unchanged.
+    // throws stops training with Error(callback_failed) and leaves the model unchanged. With a
+    // reducer it is called on every participant and training stops when any of them says so
+    // (one more small all_reduce per iteration; it must be set on all participants or none).
     std::function<bool(const IterationInfo&)> callback;
+    // Distributed training (null: this process holds all the rows). Each participant calls
+    // fit()/step() with its own rows of X and Y (any number, 0 included) and the same options;
+    // every sum over rows then goes through the reducer, and every participant ends with bitwise
+    // the same model. A failure on any participant (bad data, a throwing callback, different
+    // shapes or options) is the same Error on all of them, its message starting "rank R: ".
+    std::shared_ptr<Reducer> reducer;
 };
 
 template <class T> struct FitResult {
@@ -71,8 +115,11 @@ template <class T> struct FitResult {
     std::vector<T> intercept;  // k values (zeros when fit_intercept is false)
     std::size_t iterations = 0;
     StopReason stop_reason = StopReason::max_iterations;
-    // J at the returned weights (known from the last sweep; cg tracks it exactly from its
-    // scalars). On divergence: of the last iterate whose loss was finite and not exploding.
+    // J at the returned weights. gd and nesterov: from the last sweep. cg: updated from its
+    // scalars (no extra pass), exact in exact arithmetic and in floating point within
+    // 4 (iterations + 1) eps J(start) of J: far below J itself unless the fit is nearly exact
+    // (then compute J from predictions). On divergence: of the last iterate whose loss was
+    // finite and not exploding.
     double loss = 0;
     double gradient_norm = 0;          // at the returned weights (standardized problem if standardize)
     std::vector<double> loss_history;  // when record_history: J before each iteration of this call
@@ -81,7 +128,8 @@ template <class T> struct FitResult {
     std::size_t passes = 0;            // passes over X made by this call (setup and iterations)
     std::size_t constant_columns = 0;  // standardize: columns with no spread (weight 0)
     Isa isa = Isa::portable;
-    int threads = 1;  // threads allowed to the sweeps
+    int threads = 1;  // threads the sweeps ran on (at most the threads option; per participant)
+    int ranks = 1;    // participants (the reducer's size; 1 without one)
 };
 
 // A model that owns its workspace: after construction (or the first fit of a given shape) fit,

@@ -4,19 +4,8 @@
 # programs' dynamic section shows which one they got.
 # Run as: cmake -DBUILD_DIR=... -DSOURCE_DIR=... -DWORK_DIR=... -DC_COMPILER=... -DREADELF=...
 # -DSHARED=0|1 [-DC_FLAGS=... -DCXX_FLAGS=... -DLINK_FLAGS=...] -P package_test.cmake
-foreach(var BUILD_DIR SOURCE_DIR WORK_DIR C_COMPILER READELF SHARED)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "package_test: ${var} is not set")
-  endif()
-endforeach()
-
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  message(STATUS "$ ${ARGN}\n${out}${err}")
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "package_test: command failed (${rc})")
-  endif()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/../support/script_support.cmake")
+test_require(package_test BUILD_DIR SOURCE_DIR WORK_DIR C_COMPILER READELF SHARED)
 
 # `program` needs liblinsweep.so.MAJOR at run time exactly when `kind` is "shared".
 function(expect_linked program kind)

@@ -18,6 +18,7 @@
 #include "io/model.hpp"
 #include "io/npy.hpp"
 #include "io/text.hpp"
+#include "temp_dir.hpp"
 
 namespace {
 
@@ -242,25 +243,7 @@ TEST(Npy, RejectsUnsupportedOrInconsistentFiles)
     EXPECT_EQ(fails(v9), "a.npy: .npy format version 9.0 is not supported (1.0, 2.0 or 3.0)");
 }
 
-class TempDir : public ::testing::Test {
-protected:
-    void SetUp() override
-    {
-        std::string templ = (fs::temp_directory_path() / "linsweep-io-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-        dir = templ;
-    }
-    void TearDown() override { fs::remove_all(dir); }
-    std::vector<std::string> listing() const
-    {
-        std::vector<std::string> names;
-        for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-        std::sort(names.begin(), names.end());
-        return names;
-    }
-    fs::path dir;
-};
-
+using linsweep_test::TempDir;
 using Files = TempDir;
 
 TEST_F(Files, WrittenNpyReadsBackInBothLayouts)

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -130,6 +131,67 @@ void AtomicFile::finish()
     stream_ = nullptr;
     if (std::fclose(s) != 0) fail("write", errno);
     finished_ = true;
+}
+
+namespace {
+
+// A fresh name beside `path` for a link to its current content ("" if there is no content).
+std::string link_aside(const std::string& path)
+{
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+    const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        std::string name = dir + "." + base + ".old-XXXXXX";
+        const int fd = ::mkostemp(name.data(), O_CLOEXEC);  // reserves a unique name
+        if (fd < 0) return "";
+        ::close(fd);
+        ::unlink(name.c_str());
+        if (::link(path.c_str(), name.c_str()) == 0) return name;
+        if (errno != EEXIST) return "";  // no old content, or no hard links here
+    }
+    return "";
+}
+
+}  // namespace
+
+void publish_together(std::initializer_list<AtomicFile*> files)
+{
+    for (AtomicFile* f : files)
+        if (f) f->finish();
+    struct Step {
+        AtomicFile* file;
+        std::string aside;  // the old content, linked away; "" if none
+        bool existed;
+    };
+    std::vector<Step> steps;
+    for (AtomicFile* f : files) {
+        if (!f || f->temp_path_.empty()) continue;  // nothing to rename (written in place)
+        struct stat st {};
+        const bool existed = ::lstat(f->path_.c_str(), &st) == 0;
+        steps.push_back({f, existed ? link_aside(f->path_) : "", existed});
+    }
+    std::size_t done = 0;
+    int err = 0;
+    for (; done < steps.size(); ++done) {
+        AtomicFile& f = *steps[done].file;
+        if (::rename(f.temp_path_.c_str(), f.path_.c_str()) != 0) {
+            err = errno;
+            break;
+        }
+        f.published_ = true;
+    }
+    if (err != 0)  // back to the old contents, newest first
+        for (std::size_t i = done; i-- > 0;) {
+            const Step& s = steps[i];
+            if (!s.aside.empty())
+                ::rename(s.aside.c_str(), s.file->path_.c_str());
+            else if (!s.existed)
+                ::unlink(s.file->path_.c_str());
+        }
+    for (const Step& s : steps)
+        if (!s.aside.empty()) ::unlink(s.aside.c_str());  // gone already where it was restored
+    if (err != 0) steps[done].file->fail("write", err);
 }
 
 void AtomicFile::publish()

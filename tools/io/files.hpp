@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdio>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -50,6 +51,7 @@ public:
     const std::string& path() const noexcept { return path_; }
 
 private:
+    friend void publish_together(std::initializer_list<AtomicFile*> files);
     [[noreturn]] void fail(const std::string& what, int err);
     std::string path_;
     std::string temp_path_;
@@ -57,5 +59,14 @@ private:
     bool finished_ = false;
     bool published_ = false;
 };
+
+// Publishes several files as one: all or none. Each is finished first (every write error shows
+// up before any destination changes); each existing destination is then hard-linked aside, and
+// the temporaries are renamed onto their destinations in order. If a rename fails, the
+// destinations already replaced get their old content back (or disappear if they did not
+// exist), and the error names the file that failed. The links aside are removed either way.
+// Null entries (outputs on stdout) are skipped. A destination whose directory cannot hold a
+// hard link is replaced without that way back.
+void publish_together(std::initializer_list<AtomicFile*> files);
 
 }  // namespace linsweep::cli

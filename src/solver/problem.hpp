@@ -1,0 +1,70 @@
+// The passes over X behind the solvers (the Objective of objective.hpp, for element type T):
+// the standardized-coordinates algebra, the statistics pass, and the sweeps, each combined over
+// the participants of a distributed fit through exactly one Collective::run.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "collective.hpp"
+#include "linsweep/core.hpp"
+#include "objective.hpp"
+
+namespace linsweep::detail {
+
+// A setup and the data it was made for.
+template <class T> struct DataSetup : Setup {
+    MatrixView<const T> X, Y;
+};
+
+template <class T> class Problem final : public Objective {
+public:
+    Problem(Workspace& ws, Collective& comm) : ws_(ws), comm_(comm) {}
+
+    // The setup every later pass works on, and the kernel options and l2 of the call.
+    void bind(DataSetup<T>& setup, const KernelOptions& kernel, double l2) noexcept
+    {
+        setup_ = &setup;
+        kernel_ = kernel;
+        l2_ = l2;
+    }
+    // Scratch for n features and k outputs (allocates only when larger than before).
+    void reserve(std::size_t n, std::size_t k);
+
+    // Setup pass: setup.mu, scale, constant_columns (shapes, rows and intercept are set).
+    void standardize();
+    // Loss and gradient at the start point theta: a non-finite sweep is bad data (throws).
+    void evaluate_start(const double* theta, Iterate& at);
+
+    const Setup& setup() const noexcept override { return *setup_; }
+    double l2() const noexcept override { return l2_; }
+    bool evaluate(const double* theta, Iterate& at) override { return evaluate(theta, at, false); }
+    bool apply_normal(const double* p, std::size_t kk, double ridge, double* out) override;
+
+    // theta (kk columns) -> weights in original units: W = V * scale (n x kk), b = c - mu^T W.
+    template <class U> void to_original(const double* theta, std::size_t kk, U* W, U* b) const;
+    // Weights in original units (W(j, c) = W[j * ldw + c]; nullptr: zeros) -> theta.
+    void from_original(const double* W, std::size_t ldw, const double* b, double* theta) const;
+
+    std::size_t passes = 0;  // passes over X since the counter was last reset
+
+private:
+    bool evaluate(const double* theta, Iterate& at, bool first);
+    // kk columns of the kernel's (G, s) -> (G - mu s^T) * scale and s, times factor, into out.
+    void to_standardized(const double* G, const double* s, std::size_t kk, double factor, double* out) const;
+
+    Workspace& ws_;
+    Collective& comm_;
+    DataSetup<T>* setup_ = nullptr;
+    KernelOptions kernel_;
+    double l2_ = 0;
+    // The kernel's weights and outputs in T, and the values one pass combines (in double, plus
+    // the status slot of Collective::run).
+    std::vector<T> weights_, bias_, g_, s_;
+    std::vector<double> sums_, moments_;
+};
+
+extern template class Problem<float>;
+extern template class Problem<double>;
+
+}  // namespace linsweep::detail
