@@ -34,10 +34,10 @@ template <class T, int Unroll> __attribute__((always_inline)) inline T sum_span(
 }
 
 #define BENCH_READ_LOOP(T, U)                                                                                \
-    __attribute__((target_clones("avx512f", "avx2", "default"))) double sum_##T##_##U(const T* x,          \
-                                                                                       std::size_t count) \
-    {                                                                                                      \
-        return sum_span<T, U>(x, count);                                                                   \
+    __attribute__((target_clones("avx512f", "avx2", "default"))) double sum_##T##_##U(const T* x,            \
+                                                                                      std::size_t count)     \
+    {                                                                                                        \
+        return sum_span<T, U>(x, count);                                                                     \
     }
 BENCH_READ_LOOP(float, 2)
 BENCH_READ_LOOP(float, 4)

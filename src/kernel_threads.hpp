@@ -13,7 +13,8 @@
 namespace linsweep::detail {
 
 // Threads of sweep()/gram_sweep() on an m x n X (this layout) with k outputs.
-inline int sweep_threads(std::size_t m, std::size_t n, std::size_t k, Layout layout, const KernelOptions& options)
+inline int sweep_threads(std::size_t m, std::size_t n, std::size_t k, Layout layout,
+                         const KernelOptions& options)
 {
     return threads_for(options.threads, m * n * k, chunk_count(m, chunk_rows_for(m, n, layout)));
 }

@@ -151,7 +151,8 @@ TuningInfo builtin_tuning(const std::string& vendor, int family)
     // hardware prefetchers leave DRAM idle, software prefetch and side-by-side long rows help;
     // where they follow one sequential stream well, extra hints cost.
     TuningInfo info;
-    const std::string where = (vendor.empty() ? std::string("this CPU") : vendor) + " family " + std::to_string(family);
+    const std::string where =
+        (vendor.empty() ? std::string("this CPU") : vendor) + " family " + std::to_string(family);
     if (vendor == "GenuineIntel") {
         // Xeon (Sapphire/Emerald Rapids, family 6): a prefetch 4 KiB ahead and 4 long rows side by
         // side kept DRAM busy (bench/results/GenuineIntel-6-207.md).
