@@ -225,7 +225,7 @@ LINSWEEP_API double sweep(MatrixView<const double> X, MatrixView<const double> Y
                           const KernelOptions& options = {});
 
 // The Gram sweep, for solvers that need the normal-equations operator (conjugate gradient,
-// power iteration for the step size). In ONE pass over X, with Q = X*P + 1*p0^T:
+// Lanczos estimate of the step size). In ONE pass over X, with Q = X*P + 1*p0^T:
 //   G = X^T * Q  (n x k),   s = 1^T * Q  (k),   returns ||Q||^2.
 // P: n x k, p0: k values or nullptr. Same guarantees and errors as sweep().
 LINSWEEP_API double gram_sweep(MatrixView<const float> X, MatrixView<const float> P, const float* p0,

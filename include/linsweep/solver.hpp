@@ -77,7 +77,7 @@ struct FitOptions {
     Solver solver = Solver::gd;
     // gd and nesterov: the step. Unset: automatic, 1/L with L = (2/m) lambda_max(A^T A) (+ 2*l2),
     // A = [X 1] (X alone without intercept, standardized columns with standardize), estimated
-    // by power iteration with gram_sweep. Set: must be > 0 and finite, else bad_option. cg
+    // by Lanczos iteration with gram_sweep. Set: must be > 0 and finite, else bad_option. cg
     // ignores it.
     std::optional<double> learning_rate;
     std::size_t max_iterations = 1000;  // iterations of fit() (each one sweep over X); 0: bad_option

@@ -35,7 +35,7 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         same result to rounding). 'nesterov': accelerated gradient with restart.
     learning_rate : float or None, default=None
         Step of gd / nesterov. None: automatic, 1/L with L the gradient's Lipschitz constant
-        (estimated by power iteration); the step used is ``learning_rate_``. cg ignores it.
+        (estimated by Lanczos iteration); the step used is ``learning_rate_``. cg ignores it.
     max_iter : int, default=1000
         Iterations (each one sweep over X).
     tol : float, default=1e-6
@@ -78,7 +78,7 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
     learning_rate_ : float
         The step gd / nesterov used (0 for cg).
     n_passes_ : int
-        Passes over X made by the fit: setup (statistics, first sweep, the power iteration of the
+        Passes over X made by the fit: setup (statistics, first sweep, the Lanczos estimate of the
         automatic step) and one per iteration.
     isa_ : str
         The instruction set the kernels ran on.

@@ -120,7 +120,7 @@ def test_fitted_attributes_and_pickle(rng):
     again = pickle.loads(pickle.dumps(model))
     assert np.array_equal(again.predict(X), model.predict(X))
     assert not hasattr(LinsweepRegressor().fit(X, y), "loss_history_")
-    # One pass per iteration; the automatic step's power iteration costs extra passes.
+    # One pass per iteration; the automatic step's Lanczos estimate costs extra passes.
     fixed = LinsweepRegressor(solver="gd", learning_rate=0.01, max_iter=7, tol=0).fit(X, y)
     automatic = LinsweepRegressor(solver="gd", max_iter=7, tol=0).fit(X, y)
     assert fixed.n_passes_ - fixed.n_iter_ < automatic.n_passes_ - automatic.n_iter_

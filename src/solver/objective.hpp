@@ -8,7 +8,9 @@
 // zero, so its weight stays 0 (with intercept its constant is absorbed by the intercept).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <initializer_list>
 #include <vector>
 
 namespace linsweep::detail {
@@ -72,8 +74,17 @@ const Method& gd_method() noexcept;
 const Method& nesterov_method() noexcept;
 const Method& cg_method() noexcept;
 
-// L = (2/m) lambda_max(A^T A) * margin + 2 l2 max(scale^2) by power iteration (step_size.cpp).
-double estimate_lipschitz(Objective& f, std::vector<double>& v, std::vector<double>& av);
+// The three vectors of n + 1 values the step estimate works in, sized once by the regressor.
+struct LanczosVectors {
+    std::vector<double> q_prev, q, w;
+    void resize(std::size_t len)
+    {
+        for (auto* v : {&q_prev, &q, &w}) v->resize(std::max(v->size(), len));
+    }
+};
+
+// L = (2/m) lambda_max(A^T A) * margin + 2 l2 max(scale^2), lambda_max by Lanczos (step_size.cpp).
+double estimate_lipschitz(Objective& f, LanczosVectors& vectors);
 
 // Sums of squares and column-wise dot products of (rows x k) flat vectors.
 inline double sum_squares(const double* v, std::size_t len) noexcept

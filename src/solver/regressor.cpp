@@ -105,7 +105,7 @@ template <class T> struct Regressor<T>::State {
     bool fitted = false;
     FitResult<T> result;          // the committed result
     std::vector<double> history;  // the call's loss history, swapped into the result at commit
-    std::vector<double> power_v, power_av;
+    detail::LanczosVectors step_vectors;  // the automatic step's estimate
     std::vector<double> start;  // a start point in original units: W (n x k), then b (k)
 
     // What a call has done until it commits.
@@ -223,8 +223,7 @@ template <class T> struct Regressor<T>::State {
         result.weights.reserve(n * k);
         result.intercept.reserve(k);
         start.reserve(n * k + k);
-        power_v.resize(std::max(power_v.size(), n + 1));
-        power_av.resize(std::max(power_av.size(), n + 1));
+        step_vectors.resize(n + 1);
         problem.reserve(n, k);
     }
 
@@ -282,7 +281,7 @@ template <class T> struct Regressor<T>::State {
             if (options.learning_rate) {
                 D.lr = *options.learning_rate;
             } else {
-                D.lipschitz = detail::estimate_lipschitz(problem, power_v, power_av);
+                D.lipschitz = detail::estimate_lipschitz(problem, step_vectors);
                 D.lr = D.lipschitz > 0 ? 1.0 / D.lipschitz : 1.0;  // L = 0: the gradient is 0 anyway
             }
         }
@@ -331,7 +330,7 @@ template <class T> struct Regressor<T>::State {
             ++call.iterations;
             if (!ok) {
                 call.stop = StopReason::diverged;
-                if (D.lipschitz == 0) call.lipschitz = detail::estimate_lipschitz(problem, power_v, power_av);
+                if (D.lipschitz == 0) call.lipschitz = detail::estimate_lipschitz(problem, step_vectors);
                 break;
             }
             if (options.callback && !go_on(info)) {
