@@ -7,6 +7,7 @@
 
 #include "isa_registry.hpp"
 #include "parallel.hpp"
+#include "sweep_schedule.hpp"
 #include "validate.hpp"
 #include "workspace_layout.hpp"
 
@@ -24,14 +25,14 @@ void column_moments(MatrixView<const T> X, const ColumnMoments& out, Workspace& 
     if (opt.threads < 0) fail(Status::bad_option, "threads must be >= 0 (0 = OpenMP's default)");
     const TypedKernels<T>& kernels = kernels_for(opt.isa).template of<T>();
     const std::size_t m = X.rows, n = X.cols;
-    const MomentsPlan<T> plan{X.data, X.stride(), X.layout, m, n, chunk_rows_for(m, n, X.layout)};
-    const std::size_t chunks = chunk_count(m, plan.chunk_rows);
+    const SweepSchedule split = sweep_schedule(m, n, 1, X.layout, opt.threads);
+    const MomentsPlan<T> plan{X.data, X.stride(), X.layout, m, n, split.rows};
     auto* stats = static_cast<double*>(ws.ensure(moments_bytes(m, n, X.layout)));
-    for_each_chunk(chunks, threads_for(opt.threads, m * n, chunks),
+    for_each_chunk(split.chunks, split.threads,
                    [&](std::size_t q, int) { kernels.moments(plan, q, stats + q * 4 * n); });
     for (std::size_t j = 0; j < n; ++j) {
         double count = 0, mean = 0, m2 = 0, lo = 0, hi = 0;
-        for (std::size_t q = 0; q < chunks; ++q) {
+        for (std::size_t q = 0; q < split.chunks; ++q) {
             const double* st = stats + q * 4 * n;
             const double nq =
                 static_cast<double>(std::min(m, (q + 1) * plan.chunk_rows) - q * plan.chunk_rows);

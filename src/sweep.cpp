@@ -10,6 +10,7 @@
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
 #include "parallel.hpp"
+#include "sweep_schedule.hpp"
 #include "tuning.hpp"
 #include "validate.hpp"
 #include "workspace_layout.hpp"
@@ -103,9 +104,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     const detail::TypedKernels<T>& kernels = detail::kernels_for(opt.isa).template of<T>();
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
-    const std::size_t rows = detail::chunk_rows_for(m, n, X.layout);
-    const std::size_t chunks = detail::chunk_count(m, rows);
-    const int threads = detail::threads_for(opt.threads, m * n * k, chunks);
+    const auto [rows, chunks, threads] = detail::sweep_schedule(m, n, k, X.layout, opt.threads);
     const detail::WorkspaceLayout L = detail::sweep_layout(m, n, k, sizeof(T), X.layout, threads);
     auto* base = static_cast<unsigned char*>(ws.ensure(L.total()));
 
@@ -180,9 +179,7 @@ void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, Matr
     const detail::TypedKernels<T>& kernels = detail::kernels_for(opt.isa).template of<T>();
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
-    const std::size_t rows = detail::chunk_rows_for(m, n, X.layout);
-    const std::size_t chunks = detail::chunk_count(m, rows);
-    const int threads = detail::threads_for(opt.threads, m * n * k, chunks);
+    const auto [rows, chunks, threads] = detail::sweep_schedule(m, n, k, X.layout, opt.threads);
     const detail::WorkspaceLayout L = detail::sweep_layout(0, n, k, sizeof(T), Layout::row_major, 1);
     auto* base = static_cast<unsigned char*>(ws.ensure(L.total()));
     T* wp = reinterpret_cast<T*>(base);

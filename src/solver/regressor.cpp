@@ -14,9 +14,9 @@
 #include <string>
 #include <utility>
 
-#include "kernel_threads.hpp"
 #include "linsweep/solver.hpp"
 #include "problem.hpp"
+#include "sweep_schedule.hpp"
 #include "validate.hpp"
 
 namespace linsweep {
@@ -103,10 +103,10 @@ template <class T> struct Regressor<T>::State {
     int setup = 0;    // the committed setup
     int current = 0;  // the committed iterate
     bool fitted = false;
-    FitResult<T> result;          // the committed result
-    std::vector<double> history;  // the call's loss history, swapped into the result at commit
+    FitResult<T> result;                  // the committed result
+    std::vector<double> history;          // the call's loss history, swapped into the result at commit
     detail::LanczosVectors step_vectors;  // the automatic step's estimate
-    std::vector<double> start;  // a start point in original units: W (n x k), then b (k)
+    std::vector<double> start;            // a start point in original units: W (n x k), then b (k)
 
     // What a call has done until it commits.
     struct Call {
@@ -254,7 +254,10 @@ template <class T> struct Regressor<T>::State {
                 D.scale.assign(n, 1.0);
                 D.standardized = false;
                 D.constant_columns = 0;
-                D.threads = D.rows > 0 ? detail::sweep_threads(D.rows, n, k, X.layout, kernel_options()) : 1;
+                D.threads =
+                    D.rows > 0
+                        ? detail::sweep_schedule(D.rows, n, k, X.layout, kernel_options().threads).threads
+                        : 1;
                 if (D.rows > 0) ws.reserve(D.rows, n, k, options.threads);
                 problem.bind(D, kernel_options(), options.l2);
                 size_spares(D);
