@@ -92,11 +92,31 @@ CpuInfo detect()
 }
 #endif
 
+// The largest cache of CPU 0 (the last level), from Linux's sysfs; 0 if unknown.
+std::size_t last_level_cache()
+{
+    std::size_t best = 0;
+    for (int index = 0; index < 16; ++index) {
+        std::ifstream in("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/size");
+        std::string size;
+        if (!(in >> size) || size.empty()) continue;
+        std::size_t v = std::strtoull(size.c_str(), nullptr, 10);
+        if (size.back() == 'K') v <<= 10;
+        if (size.back() == 'M') v <<= 20;
+        best = v > best ? v : best;
+    }
+    return best;
+}
+
 }  // namespace
 
 const CpuInfo& cpu()
 {
-    static const CpuInfo info = detect();
+    static const CpuInfo info = [] {
+        CpuInfo c = detect();
+        c.last_level_cache = last_level_cache();
+        return c;
+    }();
     return info;
 }
 

@@ -2,6 +2,7 @@
 // /proc/cpuinfo and the hardware capabilities on aarch64). Baseline code; internal.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace linsweep::detail {
@@ -14,6 +15,7 @@ struct CpuInfo {
     bool avx2_fma = false;
     bool avx512 = false;  // F, CD, DQ, BW with ZMM and opmask state saved by the OS
     bool neon = false;
+    std::size_t last_level_cache = 0;  // bytes (Linux sysfs); 0 if unknown
 
     // "vendor-family-model", e.g. "GenuineIntel-6-207": the key of tuning choices.
     std::string id() const { return vendor + "-" + std::to_string(family) + "-" + std::to_string(model); }

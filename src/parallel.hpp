@@ -42,6 +42,22 @@ template <class F> void for_each_chunk(std::size_t chunks, int threads, F&& f)
         f(static_cast<std::size_t>(q), omp_get_thread_num());
 }
 
+// f(begin, end, thread) once per thread: chunks [begin, end), the contiguous share of that thread
+// (as OpenMP's static schedule would give), so a thread can order its own chunks.
+template <class F> void for_each_share(std::size_t chunks, int threads, F&& f)
+{
+    if (threads <= 1) {
+        f(std::size_t(0), chunks, 0);
+        return;
+    }
+#pragma omp parallel num_threads(threads)
+    {
+        const auto t = static_cast<std::size_t>(omp_get_thread_num());
+        const auto parts = static_cast<std::size_t>(omp_get_num_threads());
+        f(chunks * t / parts, chunks * (t + 1) / parts, static_cast<int>(t));
+    }
+}
+
 // f(q) for every chunk q (all of them run); true if every call returned true.
 template <class F> bool all_chunks(std::size_t chunks, int threads, F&& f)
 {

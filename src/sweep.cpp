@@ -3,6 +3,7 @@
 // and check-then-write. Compiled with baseline flags; the arithmetic over X happens in the per-ISA
 // kernels (kernels/<isa>/), chosen per call from the registry.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -10,12 +11,17 @@
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
 #include "parallel.hpp"
+#include "self_tune.hpp"
 #include "sweep_schedule.hpp"
 #include "tuning.hpp"
 #include "validate.hpp"
 #include "workspace_layout.hpp"
 
 namespace linsweep {
+
+namespace detail {
+std::atomic<std::uint64_t> kernel_path_runs[static_cast<int>(KernelPath::count) * 4];
+}
 
 using detail::check_view;
 using detail::fail;
@@ -125,13 +131,40 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     plan.n_pad = n_pad;
     plan.chunk_rows = rows;
     plan.slot = detail::SlotLayout{n_pad, k};
-    plan.tuning = detail::kernel_tuning(opt.tuning);
+    const detail::RowKind kind = detail::row_kind(n * sizeof(T));
+    plan.tuning = detail::kernel_tuning(opt.tuning, kind);
     auto* slots = reinterpret_cast<double*>(base + L.w_bytes + L.b_bytes);
     T* scratch = reinterpret_cast<T*>(base + L.w_bytes + L.b_bytes + L.slot_bytes);
     const std::size_t stride = plan.slot.stride();
 
-    detail::for_each_chunk(chunks, threads, [&](std::size_t q, int thread) {
-        kernels.sweep(plan, q, slots + q * stride, scratch + static_cast<std::size_t>(thread) * rows);
+    // Chunks [c0, c1) of one thread, in `regions` far-apart runs walked together, a chunk of each
+    // at a time (row-major kernels read them side by side; column-major ones one after another).
+    auto walk = [&](const detail::SweepPlan<T>& p, std::size_t c0, std::size_t c1, T* own_scratch) {
+        const std::size_t regions = X.layout == Layout::row_major ? p.tuning.regions : 1;
+        const std::size_t run = (c1 - c0 + regions - 1) / regions;
+        for (std::size_t g = 0; g < run; ++g)
+            kernels.sweep(p, detail::ChunkSet{c0 + g, run, std::min(regions, (c1 - c0 - g + run - 1) / run)},
+                          slots, own_scratch);
+    };
+    // A self-tuning trial (self_tune.hpp) runs each thread's chunks in segments under candidate
+    // tunings; results are the same bits either way.
+    const detail::TuningTrial trial =
+        X.layout == Layout::row_major && !opt.tuning
+            ? detail::TuningTrial::begin(kind, m * n * sizeof(T), threads, plan.tuning)
+            : detail::TuningTrial();
+    detail::for_each_share(chunks, threads, [&](std::size_t c0, std::size_t c1, int thread) {
+        T* own_scratch = scratch + static_cast<std::size_t>(thread) * rows;
+        if (!trial || c1 - c0 < trial.segments()) return walk(plan, c0, c1, own_scratch);
+        const std::size_t parts = trial.segments();
+        for (std::size_t seg = 0; seg < parts; ++seg) {
+            const std::size_t a = c0 + (c1 - c0) * seg / parts, b = c0 + (c1 - c0) * (seg + 1) / parts;
+            detail::SweepPlan<T> tried = plan;
+            tried.tuning = trial.tuning(seg);
+            const auto start = std::chrono::steady_clock::now();
+            walk(tried, a, b, own_scratch);
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+            trial.record(seg, took.count(), double(std::min(m, b * rows) - a * rows) * double(n * sizeof(T)));
+        }
     });
     combine_slots(slots, chunks, stride, threads);
 

@@ -19,22 +19,6 @@ namespace linsweep {
 
 namespace {
 
-// The last-level cache of CPU 0, from sysfs (0 if unknown).
-std::size_t last_level_cache_bytes()
-{
-    std::size_t best = 0;
-    for (int index = 0; index < 16; ++index) {
-        std::ifstream in("/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/size");
-        std::string size;
-        if (!(in >> size) || size.empty()) continue;
-        std::size_t v = std::strtoull(size.c_str(), nullptr, 10);
-        if (size.back() == 'K') v <<= 10;
-        if (size.back() == 'M') v <<= 20;
-        best = std::max(best, v);
-    }
-    return best;
-}
-
 // Memory as a large NumPy array gets it: anonymous pages, huge pages where the OS offers them.
 struct Buffer {
     void* p = MAP_FAILED;
@@ -56,12 +40,16 @@ struct Buffer {
     Buffer& operator=(const Buffer&) = delete;
 };
 
+// Short rows care about regions, long rows about row_streams, both about prefetch; one setting
+// must serve all shapes, so each is tried with the other knob at 1, and the two combined.
 std::vector<Tuning> candidates()
 {
     std::vector<Tuning> out;
-    for (unsigned streams : {1u, 2u, 4u, 8u})
-        for (std::size_t prefetch : {std::size_t(0), std::size_t(1024), std::size_t(4096)})
-            out.push_back(Tuning{streams, prefetch});
+    for (std::size_t prefetch : {std::size_t(0), std::size_t(1024), std::size_t(4096)})
+        for (unsigned regions : {1u, 2u, 4u})
+            for (unsigned streams : {1u, 4u, 8u})
+                if (regions == 1 || streams == 1 || (regions == 2 && streams == 4))
+                    out.push_back(Tuning{streams, prefetch, regions});
     return out;
 }
 
@@ -75,7 +63,7 @@ TuneResult tune(const TuneOptions& options)
     // Larger than the last-level cache, so the sweeps stream from DRAM as they do in use.
     std::size_t bytes = options.bytes;
     if (bytes == 0)
-        bytes = std::clamp<std::size_t>(2 * last_level_cache_bytes(), std::size_t(256) << 20,
+        bytes = std::clamp<std::size_t>(2 * detail::cpu().last_level_cache, std::size_t(256) << 20,
                                         std::size_t(1) << 30);
     bytes = std::max<std::size_t>(bytes, 1 << 20);
     Buffer buf(bytes);
@@ -130,7 +118,7 @@ TuneResult tune(const TuneOptions& options)
     }
     // The fastest overall; the built-in default unless another wins by more than 2% (noise).
     const detail::CpuInfo& cpu = detail::cpu();
-    const Tuning fallback = detail::builtin_tuning(cpu.vendor, cpu.family).tuning;
+    const Tuning fallback = detail::builtin_tuning(cpu.vendor, cpu.family, cpu.model).tuning;
     std::size_t pick = 0, base = 0;
     for (std::size_t c = 0; c < cands.size(); ++c) {
         if (weight[c] < weight[pick]) pick = c;

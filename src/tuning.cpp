@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "cpu.hpp"
+#include "self_tune.hpp"
 #include "validate.hpp"
 
 namespace linsweep::detail {
@@ -47,7 +48,9 @@ bool parse_entry(const std::string& line, std::string& cpu_id, Tuning& t, bool c
         } else if (key == "prefetch_distance") {
             t.prefetch_distance = static_cast<std::size_t>(v);
             prefetch = true;
-        }  // unknown keys: written by a later version, ignored
+        } else if (key == "regions") {
+            t.regions = static_cast<unsigned>(v);  // optional: files before 0.3 have none (1)
+        }                                          // unknown keys: written by a later version, ignored
     }
     return !complete || (streams && prefetch);
 }
@@ -68,6 +71,8 @@ struct Default {
     std::once_flag first;
     std::atomic<unsigned> row_streams{1};
     std::atomic<std::size_t> prefetch_distance{0};
+    std::atomic<unsigned> regions{1};
+    std::atomic<bool> builtin{true};
     std::mutex lock;
     TuningInfo info;
 
@@ -77,6 +82,8 @@ struct Default {
         info = i;
         row_streams.store(i.tuning.row_streams, std::memory_order_relaxed);
         prefetch_distance.store(i.tuning.prefetch_distance, std::memory_order_relaxed);
+        regions.store(i.tuning.regions, std::memory_order_relaxed);
+        builtin.store(i.source.rfind("built-in", 0) == 0, std::memory_order_relaxed);
     }
 };
 
@@ -86,7 +93,7 @@ Default& process_default()
     static Default d;
     std::call_once(d.first, [] {
         const CpuInfo& c = cpu();
-        TuningInfo info = builtin_tuning(c.vendor, c.family);
+        TuningInfo info = builtin_tuning(c.vendor, c.family, c.model);
         const std::string path = tune_file_path();
         if (const std::optional<Tuning> stored = read_tune_file(path, c.id())) {
             info.tuning = *stored;
@@ -116,7 +123,8 @@ Default& process_default()
 std::string format_entry(const std::string& cpu_id, const Tuning& t)
 {
     return cpu_id + " row_streams=" + std::to_string(t.row_streams) +
-           " prefetch_distance=" + std::to_string(t.prefetch_distance);
+           " prefetch_distance=" + std::to_string(t.prefetch_distance) +
+           " regions=" + std::to_string(t.regions);
 }
 
 }  // namespace
@@ -126,48 +134,77 @@ void check_tuning(const Tuning& t)
     if (t.row_streams != 1 && t.row_streams != 2 && t.row_streams != 4 && t.row_streams != 8)
         fail(Status::bad_option,
              "tuning: row_streams must be 1, 2, 4 or 8, got " + std::to_string(t.row_streams));
+    if (t.regions != 1 && t.regions != 2 && t.regions != 4 && t.regions != 8)
+        fail(Status::bad_option, "tuning: regions must be 1, 2, 4 or 8, got " + std::to_string(t.regions));
     if (t.prefetch_distance > (std::size_t(1) << 20))
         fail(Status::bad_option,
              "tuning: prefetch_distance must be at most 1 MiB, got " + std::to_string(t.prefetch_distance));
 }
 
-KernelTuning kernel_tuning(const std::optional<Tuning>& call)
+KernelTuning kernel_tuning(const std::optional<Tuning>& call, RowKind kind)
 {
     Tuning t;
     if (call) {
         check_tuning(*call);
         t = *call;
+    } else if (std::optional<Tuning> chosen = default_is_builtin() ? self_tuned(kind) : std::nullopt) {
+        t = *chosen;
     } else {
         const Default& d = process_default();
         t.row_streams = d.row_streams.load(std::memory_order_relaxed);
         t.prefetch_distance = d.prefetch_distance.load(std::memory_order_relaxed);
+        t.regions = d.regions.load(std::memory_order_relaxed);
     }
-    return {t.row_streams, (t.prefetch_distance + 63) / 64 * 64};
+    return {t.row_streams, (t.prefetch_distance + 63) / 64 * 64, t.regions};
 }
 
-TuningInfo builtin_tuning(const std::string& vendor, int family)
+bool default_is_builtin()
 {
-    // Measured with `linsweep tune` and the benchmark report (bench/results/): where a core's
-    // hardware prefetchers leave DRAM idle, software prefetch and side-by-side long rows help;
-    // where they follow one sequential stream well, extra hints cost.
+    return process_default().builtin.load(std::memory_order_relaxed);
+}
+
+TuningInfo builtin_tuning(const std::string& vendor, int family, int model)
+{
+    // One line per CPU model range, first match wins. A default serves arrays that fit the caches
+    // and the first sweeps; over DRAM-sized X self-tuning measures the running machine.
+    struct Entry {
+        const char* vendor;
+        int family, model_lo, model_hi;  // model_lo < 0: any model of the family
+        Tuning tuning;
+        const char* why;
+    };
+    static const Entry table[] = {
+        // Sapphire/Emerald Rapids: software prefetch 1 KiB ahead, two regions, long rows four side
+        // by side (bench/results/GenuineIntel-6-207.md).
+        {"GenuineIntel", 6, 143, 143, Tuning{4, 1024, 2}, "measured on a Xeon, model 207"},
+        {"GenuineIntel", 6, 207, 207, Tuning{4, 1024, 2}, "measured on a Xeon, model 207"},
+        {"GenuineIntel", 6, -1, 0, Tuning{4, 1024, 2}, "as the Xeon model 207; not measured on this model"},
+        // Zen 3: software prefetch cost; four far-apart regions per core and long rows four side by
+        // side in pieces reached 87-90% of the read (shared/notes/zen3-probes.md, probes).
+        {"AuthenticAMD", 25, 0x00, 0x0F, Tuning{4, 0, 4}, "Zen 3, from probes of these access patterns"},
+        {"AuthenticAMD", 25, 0x20, 0x2F, Tuning{4, 0, 4}, "Zen 3, from probes of these access patterns"},
+        {"AuthenticAMD", 25, 0x40, 0x5F, Tuning{4, 0, 4}, "Zen 3, from probes of these access patterns"},
+        // Zen 4: software prefetch cost 30-50%; eight long rows side by side read fastest
+        // (shared/notes/zen4-probes.md); regions not measured there.
+        {"AuthenticAMD", 25, 0x10, 0x1F, Tuning{8, 0, 1}, "Zen 4, from probes of these access patterns"},
+        {"AuthenticAMD", 25, 0x60, 0x7F, Tuning{8, 0, 1}, "Zen 4, from probes of these access patterns"},
+        {"AuthenticAMD", 25, 0xA0, 0xAF, Tuning{8, 0, 1}, "Zen 4, from probes of these access patterns"},
+        {"AuthenticAMD", 26, -1, 0, Tuning{8, 0, 1}, "Zen 5, as Zen 4; not measured"},
+        {"AuthenticAMD", -1, -1, 0, Tuning{1, 0, 1}, "an AMD core not measured"},
+    };
     TuningInfo info;
-    const std::string where =
-        (vendor.empty() ? std::string("this CPU") : vendor) + " family " + std::to_string(family);
-    if (vendor == "GenuineIntel") {
-        // Xeon (Sapphire/Emerald Rapids, family 6): a prefetch 4 KiB ahead and 4 long rows side by
-        // side kept DRAM busy (bench/results/GenuineIntel-6-207.md).
-        info.tuning = Tuning{4, 4096};
-        info.source = "built-in default for " + where + " (measured on a Xeon, model 207)";
-    } else if (vendor == "AuthenticAMD") {
-        // Zen 4 (family 25): software prefetch cost 30-50%; 8 long rows side by side read fastest
-        // (shared/notes/zen4-probes.md, probes of the same access patterns, not this build).
-        info.tuning = Tuning{8, 0};
-        info.source = "built-in default for " + where + " (from Zen 4 probes)";
-    } else {
-        // One sequential stream, no hints: what every hardware prefetcher follows.
-        info.tuning = Tuning{1, 0};
-        info.source = "built-in default for " + where;
+    const std::string what = (vendor.empty() ? std::string("this CPU") : vendor) + " family " +
+                             std::to_string(family) + " model " + std::to_string(model);
+    for (const Entry& e : table) {
+        if (vendor != e.vendor || (e.family >= 0 && family != e.family)) continue;
+        if (e.model_lo >= 0 && (model < e.model_lo || model > e.model_hi)) continue;
+        info.tuning = e.tuning;
+        info.source = "built-in default for " + what + " (" + e.why + ")";
+        return info;
     }
+    // One sequential stream, no hints: what every hardware prefetcher follows.
+    info.tuning = Tuning{1, 0, 1};
+    info.source = "built-in default for " + what;
     return info;
 }
 
@@ -247,8 +284,17 @@ std::string tune_file_path()
 TuningInfo tuning_in_force()
 {
     detail::Default& d = detail::process_default();
-    std::lock_guard<std::mutex> guard(d.lock);
-    return d.info;
+    TuningInfo info;
+    {
+        std::lock_guard<std::mutex> guard(d.lock);
+        info = d.info;
+    }
+    info.self_tuning = detail::self_tuning_enabled() && detail::default_is_builtin();
+    if (info.self_tuning) {
+        info.self_tuned_short_rows = detail::self_tuned(detail::RowKind::short_rows);
+        info.self_tuned_long_rows = detail::self_tuned(detail::RowKind::long_rows);
+    }
+    return info;
 }
 
 void set_tuning(const Tuning& tuning)

@@ -11,8 +11,11 @@
 
 namespace linsweep::detail {
 
-// What a call runs with: its own tuning if it has one, else the process default.
-KernelTuning kernel_tuning(const std::optional<Tuning>& call);
+// What a call runs with on this kind of row: its own tuning if it has one; else the process
+// default, unless that is the built-in default and self-tuning has chosen for this kind of row.
+KernelTuning kernel_tuning(const std::optional<Tuning>& call, RowKind kind);
+// Whether the process default is the built-in one (self-tuning may then replace it).
+bool default_is_builtin();
 
 // Makes `t` the process default, with where it came from.
 void set_default_tuning(const Tuning& t, const std::string& source);
@@ -20,8 +23,8 @@ void set_default_tuning(const Tuning& t, const std::string& source);
 // Checks the ranges (throws Error(bad_option)).
 void check_tuning(const Tuning& t);
 
-// The built-in default for a CPU ("vendor-family-model" as CpuInfo::id()), and why.
-TuningInfo builtin_tuning(const std::string& vendor, int family);
+// The built-in default for a CPU model, and why.
+TuningInfo builtin_tuning(const std::string& vendor, int family, int model);
 
 // The tune file's entry for `cpu_id` (nullopt: no file, no entry for this CPU, or unreadable).
 std::optional<Tuning> read_tune_file(const std::string& path, const std::string& cpu_id);

@@ -57,7 +57,7 @@ int run_tune(const TuneArgs& args);
 
 // The ISA names the library knows (for --isa), from its registry.
 std::vector<std::string> isa_choices();
-// "row_streams=1 prefetch_distance=0", as LINSWEEP_TUNING and the tune file spell it.
+// "row_streams=1 prefetch_distance=0 regions=1", as LINSWEEP_TUNING and the tune file spell it.
 std::string format_tuning(const Tuning& t);
 
 }  // namespace linsweep::cli

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include <omp.h>
@@ -71,6 +72,18 @@ int run_info()
     std::printf("CPU model:          %s\n", tuning.cpu.c_str());
     std::printf("tuning:             %s\n", format_tuning(tuning.tuning).c_str());
     std::printf("tuning from:        %s\n", tuning.source.c_str());
+    auto chosen = [](const std::optional<Tuning>& t) {
+        return t ? format_tuning(*t) : std::string("not yet (chosen during the first sweeps over a large X)");
+    };
+    if (tuning.self_tuning) {
+        std::printf("self-tuning:        on (LINSWEEP_SELF_TUNE=0 turns it off)\n");
+        std::printf("  short rows:       %s\n", chosen(tuning.self_tuned_short_rows).c_str());
+        std::printf("  long rows:        %s\n", chosen(tuning.self_tuned_long_rows).c_str());
+    } else {
+        std::printf("self-tuning:        off (%s)\n", tuning.source.rfind("built-in", 0) == 0
+                                                          ? "LINSWEEP_SELF_TUNE=0"
+                                                          : "the tuning is not the built-in default");
+    }
     std::printf("tune file:          %s\n", tune_file_path().c_str());
     // Last: an unusable LINSWEEP_ISA makes this throw, after everything else is shown.
     const Isa active = active_isa();

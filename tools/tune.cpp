@@ -50,7 +50,8 @@ int run_tune(const TuneArgs& a)
 std::string format_tuning(const Tuning& t)
 {
     return "row_streams=" + std::to_string(t.row_streams) +
-           " prefetch_distance=" + std::to_string(t.prefetch_distance);
+           " prefetch_distance=" + std::to_string(t.prefetch_distance) +
+           " regions=" + std::to_string(t.regions);
 }
 
 }  // namespace linsweep::cli

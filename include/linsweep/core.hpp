@@ -124,16 +124,19 @@ LINSWEEP_API void reset_isa() noexcept;
 // tune file written by tune() for this CPU model, else from built-in defaults per CPU vendor and
 // family (see tuning_in_force()).
 struct Tuning {
-    // Row-major X: rows whose dot products are read side by side (1, 2, 4 or 8; more DRAM streams
-    // for long rows). Capped by the ISA's registers (AVX2: 4).
+        // Row-major X with rows of 4 KiB and more: rows of a block read side by side, in 512-byte
+    // pieces (1, 2, 4 or 8; each row is a DRAM stream of its own).
     unsigned row_streams = 1;
     // Software prefetch, in bytes ahead of each read of X (0: none; rounded to 64). Row-major: along
     // the stream of rows; column-major: the next panel.
     std::size_t prefetch_distance = 0;
+    // Row-major X: far-apart regions of its rows each thread reads at once, a block of each in
+    // turn (1, 2, 4 or 8): more independent streams for the memory system to serve.
+    unsigned regions = 1;
 
     bool operator==(const Tuning& o) const noexcept
     {
-        return row_streams == o.row_streams && prefetch_distance == o.prefetch_distance;
+        return row_streams == o.row_streams && prefetch_distance == o.prefetch_distance && regions == o.regions;
     }
     bool operator!=(const Tuning& o) const noexcept { return !(*this == o); }
 };
@@ -142,9 +145,15 @@ struct TuningInfo {
     Tuning tuning;
     std::string source;  // where it came from: the tune file (its path), the built-in default, set_tuning()
     std::string cpu;     // the CPU model it is for, "vendor-family-model"
+    // Self-tuning: while `tuning` is the built-in default, the first sweeps over a row-major X
+    // larger than the last-level cache time candidate tunings on their chunks and keep the fastest
+    // for the rest of the process, separately for short rows (at most 8 vectors) and long rows.
+    // Off with LINSWEEP_SELF_TUNE=0. What it chose, once it has:
+    bool self_tuning = false;  // it applies in this process (on, and `tuning` is the built-in default)
+    std::optional<Tuning> self_tuned_short_rows, self_tuned_long_rows;
 };
 
-// The process default and where it came from.
+// The process default, where it came from, and what self-tuning chose.
 LINSWEEP_API TuningInfo tuning_in_force();
 // Set the process default (calls can still choose their own: KernelOptions::tuning). Throws
 // Error(bad_option) on a value outside the ranges above.

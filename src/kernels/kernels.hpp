@@ -14,14 +14,16 @@ namespace linsweep::kernels::LINSWEEP_ISA {
 template <class T, class Arch> struct Typed {
     using S = Simd<T, Arch>;
 
-    static void sweep(const SweepPlan<T>& p, std::size_t q, double* slot, T* scratch)
+    static void sweep(const SweepPlan<T>& p, detail::ChunkSet set, double* slots, T* scratch)
     {
         const std::size_t stride = p.slot.stride();
-        for (std::size_t t = 0; t < stride; ++t) slot[t] = 0.0;
+        for (std::size_t r = 0; r < set.count; ++r)
+            for (std::size_t t = 0; t < stride; ++t) slots[set[r] * stride + t] = 0.0;
         if (p.layout == Layout::row_major)
-            RowMajorSweep<S>::chunk(p, q, slot);
+            RowMajorSweep<S>::chunks(p, set, slots);
         else
-            ColMajorSweep<S>::chunk(p, q, slot, scratch);
+            for (std::size_t r = 0; r < set.count; ++r)
+                ColMajorSweep<S>::chunk(p, set[r], slots + set[r] * stride, scratch);
     }
 
     static constexpr detail::TypedKernels<T> table()

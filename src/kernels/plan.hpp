@@ -3,7 +3,9 @@
 // ISA-specific; a kernel works on ONE chunk of rows, on the calling thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 
 #include "linsweep/core.hpp"
 
@@ -36,6 +38,35 @@ constexpr std::size_t chunk_rows_for(std::size_t m, std::size_t n, Layout layout
     return rows;
 }
 
+// Row-major rows of at least this many bytes are "long": a page or more apart, each a DRAM stream
+// of its own, read side by side in pieces (KernelTuning::row_streams), their block's update spread
+// over the next block's reads. Shorter rows form sequential blocks, read side by side from
+// far-apart chunks (KernelTuning::regions). The tuning that suits each kind is chosen separately.
+constexpr std::size_t long_row_bytes = 4096;
+enum class RowKind : int { short_rows = 0, long_rows = 1 };
+constexpr RowKind row_kind(std::size_t row_bytes)
+{
+    return row_bytes >= long_row_bytes ? RowKind::long_rows : RowKind::short_rows;
+}
+
+// How often each row-major path ran, per (path, software prefetch on, several streams side by side:
+// regions for short rows, row_streams for long ones). Counted once per kernel call (a chunk set),
+// so it costs nothing measurable; the tests read it to prove that each path they mean to reach ran.
+enum class KernelPath : int {
+    short_unrolled = 0,
+    short_general,
+    short_partial,
+    long_rows,
+    packed_rows,
+    count
+};
+extern std::atomic<std::uint64_t> kernel_path_runs[static_cast<int>(KernelPath::count) * 4];
+inline void count_path(KernelPath path, bool prefetch, bool side_by_side)
+{
+    kernel_path_runs[static_cast<int>(path) * 4 + (prefetch ? 2 : 0) + (side_by_side ? 1 : 0)].fetch_add(
+        1, std::memory_order_relaxed);
+}
+
 // Rows per row-major block: the rows whose residuals update G together, re-read from cache right
 // after their dot products. `max_rows` is the ISA's register budget (a power of two). Short rows:
 // the block stays within 16 KiB (in L1 on every core we target, 32 KiB L1d and up). Long rows
@@ -64,6 +95,19 @@ struct SlotLayout {
 struct KernelTuning {
     unsigned row_streams;  // row-major: rows whose dot products are read side by side (1, 2, 4, 8)
     std::size_t prefetch;  // software prefetch distance in bytes (0: none)
+    unsigned regions;      // row-major: far-apart chunks a thread walks at once (1, 2, 4, 8)
+};
+
+// The most chunks one kernel call walks together (KernelTuning::regions).
+constexpr std::size_t max_regions = 8;
+
+// Chunks first, first + gap, ..., (count of them, at most max_regions) for one kernel call: far-apart
+// regions of a thread's rows that row-major kernels read side by side, a block of each in turn, so
+// that the memory system serves several independent streams. Each chunk still has its own slot and
+// its blocks in their own order: which chunks are walked together never changes a result.
+struct ChunkSet {
+    std::size_t first, gap, count;
+    constexpr std::size_t operator[](std::size_t r) const { return first + r * gap; }
 };
 
 template <class T> struct SweepPlan {
@@ -103,11 +147,12 @@ template <class T> struct MomentsPlan {
 };
 
 // The kernels of one element type. Each works on chunk q (rows [q*chunk_rows, ...)):
-//  sweep:   zeroes and fills `slot` (SlotLayout); `scratch` holds chunk_rows values (column-major).
+//  sweep:   for every chunk q of the set, zeroes and fills its slot, slots + q * slot.stride()
+//           (SlotLayout); `scratch` holds chunk_rows values (column-major).
 //  predict: writes the chunk's predictions (if plan.out); false if one is not finite.
 //  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
 template <class T> struct TypedKernels {
-    void (*sweep)(const SweepPlan<T>& plan, std::size_t q, double* slot, T* scratch);
+    void (*sweep)(const SweepPlan<T>& plan, ChunkSet chunks, double* slots, T* scratch);
     bool (*predict)(const PredictPlan<T>& plan, std::size_t q);
     void (*moments)(const MomentsPlan<T>& plan, std::size_t q, double* out);
 };

@@ -31,13 +31,10 @@ template <class S> struct Predict {
                     const std::size_t nr = min_size(W, i1 - i);
                     const bool overread_ok = i + nr <= tail.overread_rows;
                     vec rows[W];
-                    for (std::size_t r = 0; r < W; ++r) {
-                        if (r < nr)
-                            Row::template dots<0, 1, false>(p.x + (i + r) * p.ldx, p.ldx, wc, tail,
-                                                            overread_ok, 0, rows + r);
-                        else
-                            rows[r] = S::zero();
-                    }
+                    for (std::size_t r = 0; r < W; ++r)
+                        rows[r] = r < nr ? Row::template dots<0, false>(p.x + (i + r) * p.ldx, wc, tail,
+                                                                        overread_ok, 0)
+                                         : S::zero();
                     const vec pred = S::transpose_sum(rows) + bc;
                     probe = probe + pred * S::zero();
                     alignas(64) T out[W];

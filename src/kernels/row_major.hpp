@@ -1,23 +1,25 @@
-// The one-sweep kernel on row-major X, one chunk of rows.
+// The one-sweep kernel on row-major X: the chunks of one ChunkSet (plan.hpp).
 //
 // A chunk is walked in blocks of rows. Per block and output:
-//  1. dot products: each row is read in address order, its vectors going alternately into A
-//     accumulators (vector j into accumulator j % A), and the rows follow each other, so the block
-//     is one sequential stream that every hardware prefetcher follows. The tuning may read
-//     `row_streams` rows side by side (more DRAM streams for long rows): the same loads in another
-//     order, the same arithmetic.
+//  1. dot products: each row is read in address order, its vectors going alternately into its A
+//     accumulators (vector j into accumulator j % A);
 //  2. one transpose-sum per W rows turns the rows' accumulators into W dot products at once;
-//     residuals, their sums and squares follow, vectorized across rows.
+//     residuals, their sums and squares follow, vectorized across rows;
 //  3. G += block^T residuals, reading the block again from cache (L1 for short rows, L2 for long
 //     ones: block_rows_for), summed over the block's rows in `chains` interleaved partial sums.
+// How memory is walked (plan.hpp's RowKind; the tuning's knobs never change a sum):
+//  - short rows (under 4 KiB): a block is one sequential stream; the blocks of `regions` far-apart
+//    chunks are taken together, a row of each in turn, so that each core keeps several DRAM
+//    streams busy;
+//  - long rows (4 KiB and more, each a stream of its own): phase 1 of a block and phase 3 of the
+//    block before it run together, a step at a time, so that DRAM keeps streaming while the
+//    earlier block is read again from cache; a step reads a 512-byte piece of `row_streams` rows
+//    side by side (row_streams = 1: one row whole).
 // Included only by the per-ISA files, inside the ISA's namespace.
 #pragma once
 
 #include "common.hpp"
 #include "short_rows.hpp"
-#ifndef CHAINS
-#define CHAINS 4
-#endif
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
@@ -31,13 +33,13 @@ template <class S> struct RowMajorSweep {
     static constexpr std::size_t U = B / W;  // transpose-sums (vectors of residuals) per block
     // Accumulators of one row's dot product: rows of at most max_short vectors use one (the rows
     // of a block keep the FMA units busy), longer rows two, to halve each row's dependency chain.
-    // The count depends on n alone, so the unrolled and the general code add the same numbers in
-    // the same order. And the interleaved partial sums of the update (B rows per G vector).
+    // The count depends on n alone, so every path adds the same numbers in the same order. And the
+    // interleaved partial sums of the update (B rows per G vector).
     static constexpr std::size_t max_short = 8;
-    static constexpr std::size_t A = 2;  // the most accumulators of any row
-    static constexpr std::size_t chains = B < CHAINS ? B : CHAINS;
-    // Rows read side by side that still fit the registers with their A accumulators each.
-    static constexpr unsigned max_streams = S::registers / (2 * A) < 8 ? S::registers / (2 * A) : 8;
+    static constexpr std::size_t A = 2;
+    static constexpr std::size_t chains = B < 4 ? B : 4;
+    // Long rows read side by side: vectors per piece (512 bytes, a multiple of A).
+    static constexpr std::size_t piece = 512 / (W * sizeof(T)) < A ? A : 512 / (W * sizeof(T)) / A * A;
 
     static vec sum_chains(const vec* acc)
     {
@@ -50,74 +52,78 @@ template <class S> struct RowMajorSweep {
             return acc[0];
     }
 
-    // Dot products of `Streams` consecutive rows (the first at x) with the packed weights w: the
-    // lanes of out[s] sum to row s's dot product. V: vectors per row when known at compile time
-    // (short rows: fully unrolled, the weights stay in registers), 0 otherwise. With Prefetch, each
+    // acc[j % A] += x[j] * w[j] for the vectors j in [j0, j1) of one row (j0 a multiple of A, j1 one
+    // too unless it is the row's end); the partial last vector through the tail. With Prefetch, each
     // 64-byte line read asks for the line `ahead` bytes further.
-    template <std::size_t V, unsigned Streams, bool Prefetch>
-    LINSWEEP_KERNEL_INLINE static void dots(const T* x, std::size_t ldx, const T* w, const RowTail<S>& tail,
-                                            bool overread_ok, std::size_t ahead, vec* out)
+    template <bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static void dot_range(const T* x, const T* w, const RowTail<S>& tail,
+                                                 bool overread_ok, std::size_t ahead, std::size_t j0,
+                                                 std::size_t j1, vec* acc)
     {
-        vec acc[Streams][A];
-        static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE {
-            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[s][a] = S::zero(); });
-        });
-        // Vector j of the row into accumulator a = j % A.
-        auto add = [&](auto a, std::size_t j, auto&& load) LINSWEEP_LAMBDA_INLINE {
-            const vec wv = S::load(w + j * W);
-            static_for<Streams>([&](auto s) LINSWEEP_LAMBDA_INLINE {
-                const T* p = x + s * ldx + j * W;
+        auto add = [&](auto a, std::size_t j) LINSWEEP_LAMBDA_INLINE {
+            if constexpr (Prefetch && (decltype(a)::value * W * sizeof(T)) % 64 == 0)
+                prefetch_bytes(x + j * W, ahead);
+            const vec xv = j < tail.full ? S::load(x + j * W) : tail.load(x + j * W, overread_ok);
+            acc[a] = S::fmadd(xv, S::load(w + j * W), acc[a]);
+        };
+        std::size_t j = j0;
+        const std::size_t whole = min_size(j1, tail.full);
+        for (; j + A <= whole; j += A)
+            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
+                const T* p = x + (j + a) * W;
                 if constexpr (Prefetch && (decltype(a)::value * W * sizeof(T)) % 64 == 0)
                     prefetch_bytes(p, ahead);
-                acc[s][a] = S::fmadd(load(p), wv, acc[s][a]);
+                acc[a] = S::fmadd(S::load(p), S::load(w + (j + a) * W), acc[a]);
             });
-        };
-        auto whole = [](const T* p) LINSWEEP_LAMBDA_INLINE { return S::load(p); };
-        auto partial = [&](const T* p) LINSWEEP_LAMBDA_INLINE { return tail.load(p, overread_ok); };
-        constexpr std::integral_constant<std::size_t, 0> first{};
-        const bool one = tail.vectors() <= max_short;
+        static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
+            if (j + a < j1) add(a, j + a);
+        });
+    }
+
+    // The dot product of the row at x with the packed weights w: the lanes of the result sum to it.
+    // V: vectors per row when known at compile time (short rows: fully unrolled, the weights stay
+    // in registers), 0 otherwise.
+    template <std::size_t V, bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static vec dots(const T* x, const T* w, const RowTail<S>& tail, bool overread_ok,
+                                           std::size_t ahead)
+    {
         if constexpr (V > 0) {
             static_assert(V <= max_short, "unrolled rows use one accumulator");
+            vec acc = S::zero();
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
-                if (v + 1 == V && tail.count)
-                    add(first, v, partial);
-                else
-                    add(first, v, whole);
+                if constexpr (Prefetch && (v * W * sizeof(T)) % 64 == 0) prefetch_bytes(x + v * W, ahead);
+                const vec xv =
+                    v + 1 == V && tail.count ? tail.load(x + v * W, overread_ok) : S::load(x + v * W);
+                acc = S::fmadd(xv, S::load(w + v * W), acc);
             });
-        } else if (one) {
-            for (std::size_t j = 0; j < tail.full; ++j) add(first, j, whole);
-            if (tail.count) add(first, tail.full, partial);
+            return acc;
+        } else if (tail.vectors() <= max_short) {
+            vec acc = S::zero();
+            for (std::size_t j = 0; j < tail.vectors(); ++j) {
+                if constexpr (Prefetch) prefetch_bytes(x + j * W, ahead);
+                const vec xv = j < tail.full ? S::load(x + j * W) : tail.load(x + j * W, overread_ok);
+                acc = S::fmadd(xv, S::load(w + j * W), acc);
+            }
+            return acc;
         } else {
-            std::size_t j = 0;
-            for (; j + A <= tail.full; j += A)
-                static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { add(a, j + a, whole); });
-            // j is a multiple of A here: the last whole vectors and the partial one keep j % A.
-            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
-                if (j + a < tail.full)
-                    add(a, j + a, whole);
-                else if (j + a == tail.full && tail.count)
-                    add(a, j + a, partial);
-            });
+            vec acc[A];
+            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[a] = S::zero(); });
+            dot_range<Prefetch>(x, w, tail, overread_ok, ahead, 0, tail.vectors(), acc);
+            return acc[0] + acc[1];
         }
-        static_for<Streams>([&](auto s)
-                                LINSWEEP_LAMBDA_INLINE { out[s] = one ? acc[s][0] : acc[s][0] + acc[s][1]; });
     }
 
     // g[j0 .. j0+W) += sum_r res[r] * x[r][j0 ..] over the block's rows (row r into partial sum
     // r % chains), then widened. Full: B rows, unrolled, so the broadcast residuals stay in registers.
-    // `next` > 0 (long rows, prefetching on): each read also asks for the element `next` bytes on,
-    // the same place in the next block, into L2, so memory keeps streaming while this block is
-    // worked on from cache.
     template <bool Full, bool Tail>
     LINSWEEP_KERNEL_INLINE static void update_vec(const T* xi, std::size_t ldx, std::size_t nr, const T* res,
                                                   double* g, std::size_t j0, const RowTail<S>& tail,
-                                                  bool overread_ok, std::size_t next)
+                                                  bool overread_ok)
     {
         vec acc[chains];
         static_for<chains>([&](auto q) LINSWEEP_LAMBDA_INLINE { acc[q] = S::zero(); });
         auto row = [&](std::size_t r, auto q) LINSWEEP_LAMBDA_INLINE {
             const T* xr = xi + r * ldx + j0;
-            if (!Full && next != 0) prefetch_bytes<T, 2>(xr, next);
             const vec x = Tail ? tail.load(xr, overread_ok) : S::load(xr);
             acc[q] = S::fmadd(S::broadcast(res[r]), x, acc[q]);
         };
@@ -136,36 +142,23 @@ template <class S> struct RowMajorSweep {
         add_widened<S>(g + j0, sum_chains(acc));
     }
 
-    // Phase 1 of a block of nr rows (B when Full) at row i, output c: the dot products, the
-    // residuals into res (B values, 0 past nr), their sums and squares into the slot.
-    template <bool Full, std::size_t V, unsigned Streams, bool Prefetch>
-    LINSWEEP_KERNEL_INLINE static void residuals(const SweepPlan<T>& p, const RowTail<S>& tail, std::size_t i,
-                                                 std::size_t nr, std::size_t c, double* slot, T* res)
+    // One block: rows [i, i + nr) (nr = B when Full) of the chunk whose partial sums go to slot.
+    struct Block {
+        std::size_t i = 0, nr = 0;
+        double* slot = nullptr;
+    };
+
+    // The residuals of a block from its rows' dot products (rows: U*W accumulators, 0 past nr) into
+    // res (B values, 0 past nr); their sums and squares into the slot.
+    template <bool Full>
+    LINSWEEP_KERNEL_INLINE static void finish(const SweepPlan<T>& p, const Block& blk, std::size_t c,
+                                              const vec* rows, T* res)
     {
         const detail::SlotLayout& L = p.slot;
-        const T* xi = p.x + i * p.ldx;
-        // Full blocks are always overread-safe (see run); the compiler drops the copy path.
-        const bool overread_ok = Full || i + nr <= tail.overread_rows;
-        const std::size_t ahead = p.tuning.prefetch;
-        const T* w = p.w + c * p.n_pad;
-        vec rows[U * W];
-        if constexpr (Full) {
-            static_for<B / Streams>([&](auto g) LINSWEEP_LAMBDA_INLINE {
-                dots<V, Streams, Prefetch>(xi + g * Streams * p.ldx, p.ldx, w, tail, true, ahead,
-                                           rows + g * Streams);
-            });
-        } else {
-            std::size_t r = 0;
-            for (; r + Streams <= nr; r += Streams)
-                dots<V, Streams, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
-            for (; r < nr; ++r)
-                dots<V, 1, Prefetch>(xi + r * p.ldx, p.ldx, w, tail, overread_ok, ahead, rows + r);
-            for (; r < U * W; ++r) rows[r] = S::zero();
-        }
         const vec bc = S::broadcast(p.b[c]);
         const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;  // null: Y = 0 (Gram sweeps)
         static_for<U>([&](auto u) LINSWEEP_LAMBDA_INLINE {
-            if (!Full && u * W >= nr) {
+            if (!Full && u * W >= blk.nr) {
                 S::store(res + u * W, S::zero());
                 return;
             }
@@ -173,144 +166,243 @@ template <class S> struct RowMajorSweep {
             vec yv = S::zero();
             if (yc != nullptr) {
                 if (Full && p.y_row == 1) {
-                    yv = S::load(yc + i + u * W);
+                    yv = S::load(yc + blk.i + u * W);
                 } else {
                     alignas(64) T yb[W] = {};
-                    for (std::size_t l = 0; l < W && u * W + l < nr; ++l)
-                        yb[l] = yc[(i + u * W + l) * p.y_row];
+                    for (std::size_t l = 0; l < W && u * W + l < blk.nr; ++l)
+                        yb[l] = yc[(blk.i + u * W + l) * p.y_row];
                     yv = S::load(yb);
                 }
             }
             vec rv = yv - dot - bc;
-            if (!Full) rv = S::select(S::first_lanes(nr - u * W), rv);
+            if (!Full) rv = S::select(S::first_lanes(blk.nr - u * W), rv);
             S::store(res + u * W, rv);
-            add_sum_and_squares<S>(slot + L.s_offset() + c * max_lanes, slot + L.e_offset(), rv);
+            add_sum_and_squares<S>(blk.slot + L.s_offset() + c * max_lanes, blk.slot + L.e_offset(), rv);
         });
     }
 
-    // Phase 2: the block's share of G for output c, from its residuals.
-    template <bool Full, std::size_t V, bool Prefetch>
-    LINSWEEP_KERNEL_INLINE static void update(const SweepPlan<T>& p, const RowTail<S>& tail, std::size_t i,
-                                              std::size_t nr, std::size_t c, double* slot, const T* res)
+    // Phase 3 of a block, output c, for the vectors [v0, v1) of its rows (the partial last vector
+    // through the tail).
+    template <bool Full, std::size_t V>
+    LINSWEEP_KERNEL_INLINE static void update(const SweepPlan<T>& p, const RowTail<S>& tail, const Block& blk,
+                                              std::size_t c, const T* res, std::size_t v0, std::size_t v1)
     {
-        const T* xi = p.x + i * p.ldx;
-        const bool overread_ok = Full || i + nr <= tail.overread_rows;
-        double* g = slot + p.slot.g_offset() + c * p.n_pad;
-        const std::size_t next = Prefetch && c + 1 == p.k ? nr * p.ldx * sizeof(T) : 0;
+        const T* xi = p.x + blk.i * p.ldx;
+        const bool overread_ok = Full || blk.i + blk.nr <= tail.overread_rows;
+        double* g = blk.slot + p.slot.g_offset() + c * p.n_pad;
         if constexpr (V > 0) {
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
                 if (v + 1 == V && tail.count)
-                    update_vec<Full, true>(xi, p.ldx, nr, res, g, v * W, tail, overread_ok, next);
+                    update_vec<Full, true>(xi, p.ldx, blk.nr, res, g, v * W, tail, overread_ok);
                 else
-                    update_vec<Full, false>(xi, p.ldx, nr, res, g, v * W, tail, overread_ok, next);
+                    update_vec<Full, false>(xi, p.ldx, blk.nr, res, g, v * W, tail, overread_ok);
             });
         } else {
-            for (std::size_t j = 0; j < tail.full; ++j)
-                update_vec<Full, false>(xi, p.ldx, nr, res, g, j * W, tail, overread_ok, next);
-            if (tail.count)
-                update_vec<Full, true>(xi, p.ldx, nr, res, g, tail.full * W, tail, overread_ok, next);
+            for (std::size_t j = v0; j < v1; ++j) {
+                if (j < tail.full)
+                    update_vec<Full, false>(xi, p.ldx, blk.nr, res, g, j * W, tail, overread_ok);
+                else
+                    update_vec<Full, true>(xi, p.ldx, blk.nr, res, g, j * W, tail, overread_ok);
+            }
         }
     }
 
-    // Blocks of `step` rows over [begin, end), every output: phase 1 of the next (block, output)
-    // before phase 2 of the current one, so that the core has independent work while a block's
-    // dot products, transpose-sums and residuals wait on each other. Only the order of
-    // independent instructions changes: each sum is formed exactly as without the pipeline.
-    template <bool Full, std::size_t V, unsigned Streams, bool Prefetch>
-    LINSWEEP_KERNEL_INLINE static void blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
-                                              std::size_t begin, std::size_t end, std::size_t step,
-                                              double* slot)
+    // Row ranges walked together: range r is rows [begin[r], end[r]) of the chunk whose partial
+    // sums go to slot[r]. One range is the plain sequential walk.
+    struct Walk {
+        std::size_t count = 0;
+        std::size_t begin[detail::max_regions], end[detail::max_regions];
+        double* slot[detail::max_regions];
+    };
+
+    // Short rows: blocks of `step` rows, every output, a block of each range at a time (a group),
+    // their rows read in turn. Phases 1-2 of the next (group, output) run before phase 3 of the
+    // current one, so that the core has independent work while a block's dot products,
+    // transpose-sums and residuals wait on each other. Only the order of independent instructions
+    // changes: each range's blocks and each sum are formed exactly as in a walk of that range alone.
+    template <bool Full, std::size_t V, bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static void short_blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
+                                                    const Walk& w, std::size_t step)
     {
+        const std::size_t ahead = p.tuning.prefetch;
+        // Two (group, output) pairs in flight: the one being read and the one being updated.
+        alignas(64) T res[2][detail::max_regions * B];
+        Block group[2][detail::max_regions];
+        std::size_t count[2] = {0, 0}, out[2] = {0, 0}, cur = 0;
+        auto update_group = [&](std::size_t h) LINSWEEP_LAMBDA_INLINE {
+            for (std::size_t r = 0; r < count[h]; ++r)
+                update<Full, V>(p, tail, group[h][r], out[h], res[h] + r * B, 0, tail.vectors());
+        };
+        for (std::size_t offset = 0;; offset += step) {
+            Block g[detail::max_regions];
+            std::size_t n = 0;
+            for (std::size_t r = 0; r < w.count; ++r) {
+                const std::size_t i = w.begin[r] + offset;
+                if (i < w.end[r]) g[n++] = Block{i, Full ? B : min_size(step, w.end[r] - i), w.slot[r]};
+            }
+            if (n == 0) break;
+            if (offset == 0) {
+                using detail::KernelPath;
+                detail::count_path(Full ? (V > 0 ? KernelPath::short_unrolled : KernelPath::short_general)
+                                        : KernelPath::short_partial,
+                                   Prefetch, n > 1);
+            }
+            for (std::size_t c = 0; c < p.k; ++c) {
+                const T* wc = p.w + c * p.n_pad;
+                vec rows[detail::max_regions][U * W];
+                auto row = [&](std::size_t r, std::size_t t) LINSWEEP_LAMBDA_INLINE {
+                    const bool ok = Full || g[r].i + g[r].nr <= tail.overread_rows;
+                    rows[r][t] = dots<V, Prefetch>(p.x + (g[r].i + t) * p.ldx, wc, tail, ok, ahead);
+                };
+                if constexpr (Full) {
+                    static_for<B>([&](auto t) LINSWEEP_LAMBDA_INLINE {
+                        for (std::size_t r = 0; r < n; ++r) row(r, t);
+                    });
+                } else {
+                    for (std::size_t t = 0; t < step; ++t)
+                        for (std::size_t r = 0; r < n; ++r)
+                            if (t < g[r].nr) row(r, t);
+                    for (std::size_t r = 0; r < n; ++r)
+                        for (std::size_t t = g[r].nr; t < U * W; ++t) rows[r][t] = S::zero();
+                }
+                for (std::size_t r = 0; r < n; ++r) {
+                    group[cur][r] = g[r];
+                    finish<Full>(p, g[r], c, rows[r], res[cur] + r * B);
+                }
+                count[cur] = n;
+                out[cur] = c;
+                cur ^= 1;
+                update_group(cur);  // the pair before this one
+                count[cur] = 0;
+            }
+        }
+        update_group(cur ^ 1);
+    }
+
+    // Long rows: blocks of `step` rows of one range, every output. Phase 1 of each (block, output)
+    // runs together with phase 3 of the one before it, a step at a time (see the top of the file).
+    template <bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static void long_blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
+                                                   std::size_t begin, std::size_t end, double* slot,
+                                                   std::size_t step)
+    {
+        if (begin >= end) return;
+        const std::size_t ahead = p.tuning.prefetch, vectors = tail.vectors();
+        const std::size_t whole = tail.full / A * A;  // read in pieces; the rest after the last step
+        const std::size_t streams = p.tuning.row_streams;
+        detail::count_path(detail::KernelPath::long_rows, Prefetch, streams > 1);
+        const std::size_t span = streams > 1 ? piece : whole;  // vectors of a row per step
+        const std::size_t pieces = whole == 0 ? 1 : (whole + span - 1) / span;
         alignas(64) T res[2][B];
-        std::size_t prev_i = 0, prev_nr = 0, prev_c = 0, cur = 0;
+        Block prev;
+        std::size_t prev_c = 0, cur = 0;
         bool pending = false;
         for (std::size_t i = begin; i < end; i += step) {
-            const std::size_t nr = Full ? B : min_size(step, end - i);
+            const Block blk{i, min_size(step, end - i), slot};
+            const bool ok = i + blk.nr <= tail.overread_rows;
+            const T* xi = p.x + i * p.ldx;
+            const std::size_t groups = (blk.nr + streams - 1) / streams, steps = groups * pieces;
             for (std::size_t c = 0; c < p.k; ++c) {
-                residuals<Full, V, Streams, Prefetch>(p, tail, i, nr, c, slot, res[cur]);
-                if (pending) update<Full, V, Prefetch>(p, tail, prev_i, prev_nr, prev_c, slot, res[cur ^ 1]);
-                prev_i = i;
-                prev_nr = nr;
+                const T* wc = p.w + c * p.n_pad;
+                vec acc[B][A];
+                for (std::size_t r = 0; r < blk.nr; ++r)
+                    static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[r][a] = S::zero(); });
+                for (std::size_t t = 0; t < steps; ++t) {
+                    // Step t: piece (t % pieces) of the rows of group (t / pieces).
+                    const std::size_t r0 = t / pieces * streams, j0 = t % pieces * span;
+                    const std::size_t r1 = min_size(blk.nr, r0 + streams), j1 = min_size(whole, j0 + span);
+                    for (std::size_t r = r0; r < r1; ++r)
+                        dot_range<Prefetch>(xi + r * p.ldx, wc, tail, ok, ahead, j0, j1, acc[r]);
+                    if (pending)
+                        update<false, 0>(p, tail, prev, prev_c, res[cur ^ 1], vectors * t / steps,
+                                         vectors * (t + 1) / steps);
+                }
+                vec rows[U * W];
+                for (std::size_t r = 0; r < U * W; ++r) {
+                    if (r >= blk.nr) {
+                        rows[r] = S::zero();
+                        continue;
+                    }
+                    dot_range<Prefetch>(xi + r * p.ldx, wc, tail, ok, ahead, whole, vectors, acc[r]);
+                    rows[r] = acc[r][0] + acc[r][1];
+                }
+                finish<false>(p, blk, c, rows, res[cur]);
+                prev = blk;
                 prev_c = c;
                 pending = true;
                 cur ^= 1;
             }
         }
-        if (pending) update<Full, V, Prefetch>(p, tail, prev_i, prev_nr, prev_c, slot, res[cur ^ 1]);
+        if (pending) update<false, 0>(p, tail, prev, prev_c, res[cur ^ 1], 0, vectors);
     }
 
-    template <std::size_t V, unsigned Streams, bool Prefetch>
-    LINSWEEP_KERNEL_FLATTEN static void run(const SweepPlan<T>& p, std::size_t i0, std::size_t i1,
-                                            double* slot)
+    template <std::size_t V, bool Prefetch>
+    LINSWEEP_KERNEL_FLATTEN static void run(const SweepPlan<T>& p, Walk w)
     {
         const RowTail<S> tail(p.m, p.n, p.ldx);
         const std::size_t R = detail::block_rows_for(p.n * sizeof(T), B);
-        std::size_t i = i0;
+        if (detail::row_kind(p.n * sizeof(T)) == detail::RowKind::long_rows) {
+            for (std::size_t r = 0; r < w.count; ++r)
+                long_blocks<Prefetch>(p, tail, w.begin[r], w.end[r], w.slot[r], R);
+            return;
+        }
         if (R == B) {
             // Full blocks: B rows whose partial vectors may be loaded whole. The few last rows of X
             // take the general path.
-            const std::size_t full_end =
-                i0 + (min_size(i1, tail.overread_rows) - min_size(i0, tail.overread_rows)) / B * B;
-            blocks<true, V, Streams, Prefetch>(p, tail, i0, full_end, B, slot);
-            i = full_end;
+            Walk full = w;
+            for (std::size_t r = 0; r < w.count; ++r) {
+                const std::size_t i0 = w.begin[r], i1 = w.end[r];
+                full.end[r] =
+                    i0 + (min_size(i1, tail.overread_rows) - min_size(i0, tail.overread_rows)) / B * B;
+                w.begin[r] = full.end[r];
+            }
+            short_blocks<true, V, Prefetch>(p, tail, full, B);
         }
-        blocks<false, 0, Streams, Prefetch>(p, tail, i, i1, R, slot);
+        short_blocks<false, 0, Prefetch>(p, tail, w, R);
     }
 
     // Full blocks of rows of 1, 2, 4 or 8 vectors have their own unrolled code; other counts up to
-    // 8, and partial blocks, take the general loop (fewer instantiations, a shorter build). Rows of
-    // at most 8 vectors ignore row_streams: a short row's block is one sequential stream already.
+    // 8, and partial blocks, take the general loop (fewer instantiations, a shorter build).
     static constexpr bool unrolled(std::size_t v) { return v == 1 || v == 2 || v == 4 || v == 8; }
 
-    // Chunk q into its slot, with the plan's tuning.
-    static void chunk(const SweepPlan<T>& p, std::size_t q, double* slot)
+    // The chunks of `set` into their slots (slots + q * stride), with the plan's tuning.
+    static void chunks(const SweepPlan<T>& p, detail::ChunkSet set, double* slots)
     {
-        const std::size_t i0 = q * p.chunk_rows, i1 = min_size(p.m, i0 + p.chunk_rows);
         const std::size_t vectors = (p.n + W - 1) / W;
-        // Packed rows of at most half a vector (n | W): vectorized across rows; what is left of the
-        // chunk (fewer than W rows) continues below.
-        std::size_t i = i0;
+        Walk w;
+        w.count = set.count;
+        for (std::size_t r = 0; r < set.count; ++r) {
+            const std::size_t q = set[r];
+            w.begin[r] = q * p.chunk_rows;
+            w.end[r] = min_size(p.m, w.begin[r] + p.chunk_rows);
+            w.slot[r] = slots + q * p.slot.stride();
+        }
+        // Packed rows of at most half a vector (n | W): vectorized across rows, a chunk at a time;
+        // what is left of each chunk (fewer than W rows) continues below.
         static_for<5>([&](auto e) LINSWEEP_LAMBDA_INLINE {
             constexpr std::size_t n = std::size_t(1) << e;
             if constexpr (2 * n <= W) {
-                if (p.n == n && p.ldx == n) {
-                    i = p.tuning.prefetch != 0 ? ShortRowsSweep<S, n>::template run<true>(p, i0, i1, slot)
-                                               : ShortRowsSweep<S, n>::template run<false>(p, i0, i1, slot);
-                }
+                if (p.n == n && p.ldx == n)
+                    for (std::size_t r = 0; r < w.count; ++r)
+                        w.begin[r] =
+                            p.tuning.prefetch != 0
+                                ? ShortRowsSweep<S, n>::template run<true>(p, w.begin[r], w.end[r], w.slot[r])
+                                : ShortRowsSweep<S, n>::template run<false>(p, w.begin[r], w.end[r],
+                                                                            w.slot[r]);
             }
         });
-        if (i == i1) return;
-        auto with_prefetch = [&](auto v, auto st) LINSWEEP_LAMBDA_INLINE {
+        auto with_prefetch = [&](auto v) LINSWEEP_LAMBDA_INLINE {
             constexpr std::size_t V = decltype(v)::value;
-            constexpr unsigned Streams = decltype(st)::value;
             if (p.tuning.prefetch != 0)
-                run<V, Streams, true>(p, i, i1, slot);
+                run<V, true>(p, w);
             else
-                run<V, Streams, false>(p, i, i1, slot);
+                run<V, false>(p, w);
         };
-        constexpr std::integral_constant<unsigned, 1> one{};
-        constexpr std::integral_constant<std::size_t, 0> any{};
-        if (vectors <= max_short) {
-            if (!unrolled(vectors)) return with_prefetch(any, one);
-            static_for<max_short>([&](auto v) LINSWEEP_LAMBDA_INLINE {
-                if constexpr (unrolled(v + 1))
-                    if (v + 1 == vectors) with_prefetch(std::integral_constant<std::size_t, v + 1>{}, one);
-            });
-            return;
-        }
-        const unsigned streams = p.tuning.row_streams < max_streams ? p.tuning.row_streams : max_streams;
-        if constexpr (W == 1) {
-            with_prefetch(any, one);  // one lane: nothing to interleave
-        } else {
-            if (streams >= 8 && max_streams >= 8)
-                with_prefetch(any, std::integral_constant<unsigned, (max_streams >= 8 ? 8 : 1)>{});
-            else if (streams >= 4 && max_streams >= 4)
-                with_prefetch(any, std::integral_constant<unsigned, (max_streams >= 4 ? 4 : 1)>{});
-            else if (streams >= 2)
-                with_prefetch(any, std::integral_constant<unsigned, 2>{});
-            else
-                with_prefetch(any, one);
-        }
+        if (!unrolled(vectors)) return with_prefetch(std::integral_constant<std::size_t, 0>{});
+        static_for<max_short>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+            if constexpr (unrolled(v + 1))
+                if (v + 1 == vectors) with_prefetch(std::integral_constant<std::size_t, v + 1>{});
+        });
     }
 };
 

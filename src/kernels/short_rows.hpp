@@ -43,6 +43,7 @@ template <class S, std::size_t N> struct ShortRowsSweep {
     {
         const detail::SlotLayout& L = p.slot;
         const std::size_t blocks = (i1 - i0) / W, ahead = p.tuning.prefetch;
+        if (blocks > 0) detail::count_path(detail::KernelPath::packed_rows, Prefetch, false);
         for (std::size_t c = 0; c < p.k; ++c) {
             alignas(64) T tiled[W];
             for (std::size_t l = 0; l < W; ++l) tiled[l] = p.w[c * p.n_pad + l % N];

@@ -1,13 +1,14 @@
 // Tuning changes how the kernels walk memory, never a result: every tuning gives bitwise the same
-// G, s, e (sweep and Gram sweep) on each ISA, dtype and layout, for short rows, rows with a
-// partial vector and long rows (the blocks of fewer rows). And the tuning API: ranges, the
-// process default, tune() and its file.
+// G, s, e (sweep and Gram sweep) on each ISA, dtype and layout, on shapes that reach every
+// row-major path (counted: plan.hpp's kernel_path_runs) with and without each knob. And the tuning
+// API: ranges, the process default, tune() and its file.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include "kernel_test_support.hpp"
+#include "kernels/plan.hpp"
 
 namespace {
 
@@ -40,13 +41,31 @@ Sums<T> sweep_with(const Dense<T>& X, const Dense<T>& Y, const Dense<T>& W, cons
     return out;
 }
 
+// Every value of every knob; quick mode (sanitizers, qemu): the corners of each pair of knobs.
 std::vector<Tuning> every_tuning()
 {
     std::vector<Tuning> out;
+    if (quick_mode())
+        return {Tuning{1, 0, 1}, Tuning{1, 64, 1}, Tuning{2, 0, 2}, Tuning{8, 5000, 8}, Tuning{4, 64, 4}};
     for (unsigned streams : {1u, 2u, 4u, 8u})
         for (std::size_t prefetch : {std::size_t(0), std::size_t(64), std::size_t(5000)})
-            out.push_back(Tuning{streams, prefetch});
+            for (unsigned regions : {1u, 2u, 4u, 8u}) out.push_back(Tuning{streams, prefetch, regions});
     return out;
+}
+
+using linsweep::detail::KernelPath;
+constexpr int path_slots = static_cast<int>(KernelPath::count) * 4;
+std::vector<std::uint64_t> path_runs()
+{
+    std::vector<std::uint64_t> out;
+    for (int i = 0; i < path_slots; ++i) out.push_back(linsweep::detail::kernel_path_runs[i].load());
+    return out;
+}
+const char* path_name(int path)
+{
+    static const char* names[] = {"short rows, unrolled full blocks", "short rows, general full blocks",
+                                  "short rows, partial blocks", "long rows", "packed rows of n | W/2"};
+    return names[path];
 }
 
 class KernelTuning : public ConfigTest {
@@ -54,19 +73,27 @@ protected:
     template <class T> void check()
     {
         struct Shape {
-            std::size_t m, n, k;
+            std::size_t m, n, k, pad;
         };
-        // Short rows (a partial vector on every ISA), 64 columns, and long rows: 2100 doubles
-        // (16.4 KiB) make blocks of 4 rows (block_rows_for), 4200 floats likewise; m leaves a
-        // partial last block and, for 3001 rows, several chunks.
-        const std::vector<Shape> shapes =
-            quick_mode() ? std::vector<Shape>{{301, 5, 1}, {301, 64, 2}, {41, 4200, 1}}
-                         : std::vector<Shape>{{3001, 4, 2},   {3001, 5, 1},  {3001, 64, 2},
-                                              {203, 2100, 1}, {77, 4200, 3}, {50, 4096, 1}};
+        // Rows of one to eight vectors (unrolled) and of 5 or 67 elements (a partial vector; the
+        // general code), 2800-byte rows (blocks of fewer than B rows on every ISA), long rows (2100
+        // doubles, 4200 floats: 16.4 KiB, blocks of 4 rows; 1000 doubles / 2000 floats: 7.8 KiB,
+        // blocks of 2, pieces with a remainder), and packed rows of 1, 2, 4, 8 elements (vectorized
+        // across rows). m leaves a partial last block and gives several chunks per thread, so that
+        // regions > 1 walk chunks side by side.
+        const std::size_t mid = 2800 / sizeof(T), longer = 16800 / sizeof(T), paged = 8000 / sizeof(T);
+        const bool quick = quick_mode();
+        const std::size_t m = quick ? 301 : 3001;
+        std::vector<Shape> shapes{
+            {m, 5, 1, 3},      {m, 67, 2, 0}, {m, mid, 1, 3}, {quick ? 41 : 203, longer, 1, 0},
+            {37, paged, 3, 5}, {m, 1, 1, 0},  {m, 2, 2, 0},   {m, 4, 1, 0},
+            {m, 8, 1, 0},      {m, 16, 1, 3}, {m, 32, 1, 3},  {m, 64, 1, 0}};
+        if (!quick) shapes.push_back({50, 4096, 1, 0});
+        const Layout xl = GetParam().layout;
+        const std::vector<std::uint64_t> before = path_runs();
         for (const Shape sh : shapes) {
             const Problem p = make_problem(sh.m, sh.n, sh.k, false);
-            const Layout xl = GetParam().layout;
-            Dense<T> X(p.m, p.n, xl, 3, false, Storage::heap, T(0));
+            Dense<T> X(p.m, p.n, xl, sh.pad, false, Storage::heap, T(0));
             X.fill(p.x.data());
             Dense<T> Y(p.m, p.k, xl, 0, false, Storage::heap, T(0));
             Y.fill(p.y.data());
@@ -75,19 +102,35 @@ protected:
             const std::vector<T> b(p.b.begin(), p.b.end());
             linsweep::KernelOptions opt;
             opt.isa = GetParam().isa;
-            opt.threads = 2;
+            opt.threads = quick ? 1 : 2;
             for (bool gram : {false, true}) {
-                opt.tuning = Tuning{1, 0};
+                opt.tuning = Tuning{1, 0, 1};
                 const Sums<T> base = sweep_with(X, Y, W, b, gram, opt);
                 for (const Tuning& t : every_tuning()) {
                     opt.tuning = t;
                     EXPECT_TRUE(sweep_with(X, Y, W, b, gram, opt).same_bits(base))
                         << (gram ? "gram_sweep" : "sweep") << " m=" << sh.m << " n=" << sh.n << " k=" << sh.k
                         << ": row_streams=" << t.row_streams << " prefetch_distance=" << t.prefetch_distance
-                        << " differs from row_streams=1 prefetch_distance=0";
+                        << " regions=" << t.regions
+                        << " differs from row_streams=1 prefetch_distance=0 regions=1";
                 }
             }
         }
+        if (xl != Layout::row_major) return;
+        // Every row-major path ran with and without prefetch, and (but for packed rows) with several
+        // streams side by side; one-lane portable kernels have no packed-row path, and their blocks
+        // of 4 rows are partial only for long rows, or at the end of X (one chunk, never side by side).
+        const std::vector<std::uint64_t> after = path_runs();
+        const bool portable = GetParam().isa == linsweep::Isa::portable;
+        for (int path = 0; path < static_cast<int>(KernelPath::count); ++path)
+            for (int variant = 0; variant < 4; ++variant) {
+                const bool prefetch = variant & 2, side_by_side = variant & 1;
+                if (path == static_cast<int>(KernelPath::packed_rows) && (side_by_side || portable)) continue;
+                if (path == static_cast<int>(KernelPath::short_partial) && side_by_side && portable) continue;
+                EXPECT_GT(after[path * 4 + variant], before[path * 4 + variant])
+                    << path_name(path) << (prefetch ? ", prefetch" : ", no prefetch")
+                    << (side_by_side ? ", side by side" : ", one stream") << ": never ran";
+            }
     }
 };
 
@@ -104,15 +147,16 @@ TEST(KernelTuningApi, RangesAreChecked)
     double w[] = {0.5, 0.5}, g[2] = {};
     linsweep::Workspace ws;
     linsweep::KernelOptions opt;
-    for (const Tuning bad :
-         {Tuning{0, 0}, Tuning{3, 0}, Tuning{16, 0}, Tuning{1, (std::size_t(1) << 20) + 1}}) {
+    for (const Tuning bad : {Tuning{0, 0}, Tuning{3, 0}, Tuning{16, 0}, Tuning{1, (std::size_t(1) << 20) + 1},
+                             Tuning{1, 0, 0}, Tuning{1, 0, 3}, Tuning{1, 0, 16}}) {
         opt.tuning = bad;
         try {
             linsweep::sweep(linsweep::row_major(x, 2, 2), linsweep::row_major(y, 2, 1),
                             linsweep::row_major(w, 2, 1), nullptr, linsweep::row_major(g, 2, 1), nullptr, ws,
                             opt);
             ADD_FAILURE() << "row_streams=" << bad.row_streams
-                          << " prefetch_distance=" << bad.prefetch_distance << " accepted";
+                          << " prefetch_distance=" << bad.prefetch_distance << " regions=" << bad.regions
+                          << " accepted";
         } catch (const linsweep::Error& e) {
             EXPECT_EQ(e.code(), linsweep::Status::bad_option);
             EXPECT_NE(std::string(e.what()).find("tuning"), std::string::npos) << e.what();
