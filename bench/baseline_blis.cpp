@@ -70,6 +70,27 @@ private:
     std::vector<T> r_;
 };
 
+// A single gemv over X (the yardstick's check).
+template <class T> class BlisPass final : public ReadPass {
+public:
+    BlisPass(const Problem<T>& p, bool trans, int threads)
+        : p_(p), trans_(trans), in_(trans ? p.m : p.n, T(1) / T(8)), out_(trans ? p.n : p.m)
+    {
+        bli_thread_set_num_threads(threads);
+    }
+    void run() override
+    {
+        gemv(trans_ ? BLIS_TRANSPOSE : BLIS_NO_TRANSPOSE, dim_t(p_.m), dim_t(p_.n), p_.X.data(), in_.data(),
+             out_.data());
+    }
+    std::string label() const override { return arch_name(); }
+
+private:
+    const Problem<T>& p_;
+    bool trans_;
+    std::vector<T> in_, out_;
+};
+
 }  // namespace
 
 BlasInfo blis_info()
@@ -89,6 +110,10 @@ template <class T> std::unique_ptr<GradientVariant<T>> make_blis(const Problem<T
 {
     return std::make_unique<Blis2Gemv<T>>(p, threads);
 }
+template <class T> std::unique_ptr<ReadPass> make_blis_pass(const Problem<T>& p, bool trans, int threads)
+{
+    return std::make_unique<BlisPass<T>>(p, trans, threads);
+}
 
 }  // namespace bench
 
@@ -103,6 +128,10 @@ template <class T> std::unique_ptr<GradientVariant<T>> make_blis(const Problem<T
 {
     return nullptr;
 }
+template <class T> std::unique_ptr<ReadPass> make_blis_pass(const Problem<T>&, bool, int)
+{
+    return nullptr;
+}
 }  // namespace bench
 
 #endif
@@ -110,4 +139,6 @@ template <class T> std::unique_ptr<GradientVariant<T>> make_blis(const Problem<T
 namespace bench {
 template std::unique_ptr<GradientVariant<float>> make_blis<float>(const Problem<float>&, int);
 template std::unique_ptr<GradientVariant<double>> make_blis<double>(const Problem<double>&, int);
+template std::unique_ptr<ReadPass> make_blis_pass<float>(const Problem<float>&, bool, int);
+template std::unique_ptr<ReadPass> make_blis_pass<double>(const Problem<double>&, bool, int);
 }  // namespace bench

@@ -56,6 +56,26 @@ private:
     std::vector<T> r_;  // Yhat, then R
 };
 
+// A single gemv over X (the yardstick's check).
+template <class T> class OpenBlasPass final : public ReadPass {
+public:
+    OpenBlasPass(const Problem<T>& p, bool trans, int threads)
+        : p_(p), trans_(trans), in_(trans ? p.m : p.n, T(1) / T(8)), out_(trans ? p.n : p.m)
+    {
+        openblas_set_num_threads(threads);
+    }
+    void run() override
+    {
+        gemv(trans_ ? CblasTrans : CblasNoTrans, int(p_.m), int(p_.n), p_.X.data(), in_.data(), out_.data());
+    }
+    std::string label() const override { return openblas_get_corename(); }
+
+private:
+    const Problem<T>& p_;
+    bool trans_;
+    std::vector<T> in_, out_;
+};
+
 }  // namespace
 
 BlasInfo openblas_info()
@@ -71,6 +91,10 @@ template <class T> std::unique_ptr<GradientVariant<T>> make_openblas(const Probl
 {
     return std::make_unique<OpenBlas2Gemv<T>>(p, threads);
 }
+template <class T> std::unique_ptr<ReadPass> make_openblas_pass(const Problem<T>& p, bool trans, int threads)
+{
+    return std::make_unique<OpenBlasPass<T>>(p, trans, threads);
+}
 
 }  // namespace bench
 
@@ -85,6 +109,10 @@ template <class T> std::unique_ptr<GradientVariant<T>> make_openblas(const Probl
 {
     return nullptr;
 }
+template <class T> std::unique_ptr<ReadPass> make_openblas_pass(const Problem<T>&, bool, int)
+{
+    return nullptr;
+}
 }  // namespace bench
 
 #endif
@@ -92,4 +120,6 @@ template <class T> std::unique_ptr<GradientVariant<T>> make_openblas(const Probl
 namespace bench {
 template std::unique_ptr<GradientVariant<float>> make_openblas<float>(const Problem<float>&, int);
 template std::unique_ptr<GradientVariant<double>> make_openblas<double>(const Problem<double>&, int);
+template std::unique_ptr<ReadPass> make_openblas_pass<float>(const Problem<float>&, bool, int);
+template std::unique_ptr<ReadPass> make_openblas_pass<double>(const Problem<double>&, bool, int);
 }  // namespace bench

@@ -12,6 +12,8 @@
 //   --ls_iterations=N           exactly N timed iterations per run (for callgrind: instructions
 //                               per element = Ir / ((N + 1) * m * n), the +1 being the check)
 //   --ls_strict                 exit non-zero if any variant disagrees with the reference
+//   --ls_isa=avx2               linsweep on this ISA only, and the read yardstick at its vector width
+//                               (what a CPU whose best ISA it is would report)
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
@@ -24,6 +26,7 @@
 #include <functional>
 #include <limits>
 #include <new>
+#include <optional>
 #include <sstream>
 
 #include "linsweep/core.hpp"
@@ -124,13 +127,28 @@ public:
                             row_major(W, p_.n, p_.k), b, row_major(G, p_.n, p_.k), s, ws_, options_);
         benchmark::DoNotOptimize(loss);
     }
-    std::string label() const override { return linsweep::isa_name(*options_.isa); }
+    std::string label() const override { return linsweep::isa_name(*options_.isa) + ("; " + tuning_ran()); }
     linsweep_test::Bounds<T> bounds(std::size_t, std::size_t n) const override
     {
         return linsweep_test::Bounds<T>::linsweep(n);
     }
 
 private:
+    // The tuning the sweeps ran with: what self-tuning chose for this kind of row, else the default.
+    std::string tuning_ran() const
+    {
+        const linsweep::TuningInfo info = linsweep::tuning_in_force();
+        const std::size_t bytes = *options_.isa == linsweep::Isa::avx512 ? 64
+                                  : *options_.isa == linsweep::Isa::avx2 ? 32
+                                  : *options_.isa == linsweep::Isa::neon ? 16
+                                                                         : sizeof(T);
+        const bool long_rows = (p_.n * sizeof(T) + bytes - 1) / bytes > 8;
+        const auto& chosen = long_rows ? info.self_tuned_long_rows : info.self_tuned_short_rows;
+        const linsweep::Tuning t = chosen ? *chosen : info.tuning;
+        return std::string(chosen ? "self-tuned " : "") + "row_streams=" + std::to_string(t.row_streams) +
+               " prefetch=" + std::to_string(t.prefetch_distance) + " regions=" + std::to_string(t.regions);
+    }
+
     const Problem<T>& p_;
     linsweep::Workspace ws_;
     linsweep::KernelOptions options_;
@@ -174,6 +192,18 @@ template <class T> void run_read_bandwidth(benchmark::State& state, const Proble
     // iteration, where it made a single repetition's yardstick 15 times too slow.
     state.SetLabel(read_loop_name(p.X.data(), p.X.size(), threads));
     for (auto _ : state) benchmark::DoNotOptimize(read_sum(p.X.data(), p.X.size(), threads));
+    set_counters(state, p.x_bytes(), threads);
+}
+
+// One BLAS gemv over X, timed as a read of X (the yardstick's check).
+template <class T> void run_pass(benchmark::State& state, const Problem<T>& p, ReadPass& pass, int threads)
+{
+    pass.run();  // warm: thread pools, first-touch of the vectors
+    for (auto _ : state) {
+        pass.run();
+        benchmark::ClobberMemory();
+    }
+    state.SetLabel(pass.label());
     set_counters(state, p.x_bytes(), threads);
 }
 
@@ -226,6 +256,7 @@ struct Config {
     long long iterations = 0;           // --ls_iterations; 0: Google Benchmark's choice
     std::vector<std::string> variants;  // name prefixes; empty = all
     std::vector<int> threads;
+    std::optional<linsweep::Isa> isa;  // --ls_isa
 };
 
 bool wanted(const Config& c, const std::string& variant)
@@ -293,7 +324,7 @@ void register_problem(const Config& c, const Shape& s, const BlasInfo& openblas,
     for (int t : threads)
         add<T>(c, "read_bandwidth", s, t, [t](auto& st, const auto& p) { run_read_bandwidth(st, p, t); });
     for (linsweep::Isa isa : linsweep::compiled_isas()) {
-        if (!linsweep::isa_supported(isa)) continue;
+        if (!linsweep::isa_supported(isa) || (c.isa && isa != *c.isa)) continue;
         for (int t : threads)
             add_gradient<T>(
                 c, std::string("linsweep.") + linsweep::isa_name(isa), s, t,
@@ -311,6 +342,18 @@ void register_problem(const Config& c, const Shape& s, const BlasInfo& openblas,
     };
     add_blas("openblas_2gemv", openblas, make_openblas<T>);
     add_blas("blis_2gemv", blis, make_blis<T>);
+    // Single gemv passes, N and T (k = 1 shapes): the check of the read yardstick.
+    auto add_pass = [&](const char* variant, const BlasInfo& info, bool trans, auto make) {
+        if (info.library.empty() || !info.problem.empty() || s.k != 1 || s.latency) return;
+        for (int t : threads)
+            add<T>(c, variant, s, t, [make, trans, t](benchmark::State& st, const Problem<T>& p) {
+                if (auto pass = make(p, trans, t)) run_pass(st, p, *pass, t);
+            });
+    };
+    add_pass("openblas_gemv_n", openblas, false, make_openblas_pass<T>);
+    add_pass("openblas_gemv_t", openblas, true, make_openblas_pass<T>);
+    add_pass("blis_gemv_n", blis, false, make_blis_pass<T>);
+    add_pass("blis_gemv_t", blis, true, make_blis_pass<T>);
     if (!eigen_version().empty())
         for (int t : threads)
             add_gradient<T>(c, "eigen", s, t, [t](const Problem<T>& p) { return make_eigen<T>(p, t); });
@@ -352,7 +395,19 @@ Config parse_own_flags(int& argc, char** argv)
             c.strict = true;
         else if (arg.rfind("--ls_iterations=", 0) == 0)
             c.iterations = std::max(1LL, std::atoll(value("--ls_iterations=").c_str()));
-        else if (arg.rfind("--ls_shape=", 0) == 0)
+        else if (arg.rfind("--ls_isa=", 0) == 0) {
+            try {
+                c.isa = linsweep::parse_isa(value("--ls_isa="));
+            } catch (const linsweep::Error& e) {
+                std::fprintf(stderr, "linsweep_bench: %s\n", e.what());
+                std::exit(2);
+            }
+            if (!linsweep::isa_supported(*c.isa)) {
+                std::fprintf(stderr, "linsweep_bench: --ls_isa=%s cannot run on this CPU\n",
+                             linsweep::isa_name(*c.isa));
+                std::exit(2);
+            }
+        } else if (arg.rfind("--ls_shape=", 0) == 0)
             c.custom.push_back(parse_shape(value("--ls_shape=")));
         else if (arg.rfind("--ls_", 0) == 0) {
             std::fprintf(stderr, "linsweep_bench: unknown option %s\n", argv[i]);
@@ -383,6 +438,7 @@ int main(int argc, char** argv)
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 2;
 
+    if (config.isa) limit_read_isa(*config.isa);
     const BlasInfo openblas = openblas_info(), blis = blis_info();
     std::string isas;
     for (linsweep::Isa isa : linsweep::compiled_isas())
@@ -395,11 +451,14 @@ int main(int argc, char** argv)
     benchmark::AddCustomContext("linsweep_version", linsweep::version());
     benchmark::AddCustomContext("linsweep_best_isa", linsweep::isa_name(linsweep::best_isa()));
     benchmark::AddCustomContext("linsweep_isas", isas);
+    benchmark::AddCustomContext("linsweep_forced_isa", config.isa ? linsweep::isa_name(*config.isa) : "");
     const linsweep::TuningInfo tuning = linsweep::tuning_in_force();
     benchmark::AddCustomContext("linsweep_cpu", tuning.cpu);
     benchmark::AddCustomContext("linsweep_tuning",
                                 "row_streams=" + std::to_string(tuning.tuning.row_streams) +
-                                    " prefetch_distance=" + std::to_string(tuning.tuning.prefetch_distance));
+                                    " prefetch_distance=" + std::to_string(tuning.tuning.prefetch_distance) +
+                                    " regions=" + std::to_string(tuning.tuning.regions));
+    benchmark::AddCustomContext("linsweep_self_tuning", tuning.self_tuning ? "on" : "off");
     benchmark::AddCustomContext("linsweep_tuning_source", tuning.source);
     benchmark::AddCustomContext("threads", join(config.threads));
     benchmark::AddCustomContext("omp_num_procs", std::to_string(omp_get_num_procs()));

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "linsweep/core.hpp"
 #include "sweep_reference.hpp"
 
 namespace bench {
@@ -118,6 +119,17 @@ template <class T> std::unique_ptr<GradientVariant<T>> make_openblas(const Probl
 template <class T> std::unique_ptr<GradientVariant<T>> make_blis(const Problem<T>& p, int threads);
 template <class T> std::unique_ptr<GradientVariant<T>> make_eigen(const Problem<T>& p, int threads);
 
+// One BLAS gemv over X (trans: X^T * v, n values; else X * v, m values), timed as a read of X: the
+// yardstick's check, since a single pass of a tuned BLAS reads X no faster than memory allows.
+class ReadPass {
+public:
+    virtual ~ReadPass() = default;
+    virtual void run() = 0;
+    virtual std::string label() const { return {}; }
+};
+template <class T> std::unique_ptr<ReadPass> make_openblas_pass(const Problem<T>& p, bool trans, int threads);
+template <class T> std::unique_ptr<ReadPass> make_blis_pass(const Problem<T>& p, bool trans, int threads);
+
 // Which library file really provides the BLAS symbols we call (dladdr), the core each BLAS picked
 // and its version; empty strings when not built in. `problem` is non-empty when the symbols come
 // from another library than the one linked (interposition): the BLAS variants then refuse to run.
@@ -128,10 +140,14 @@ BlasInfo openblas_info();
 BlasInfo blis_info();
 std::string eigen_version();
 
-// Sum of `count` values at x on `threads` threads, vectorized with the widest ISA the CPU has:
-// the memory-bandwidth limit of any one-pass algorithm over x.
+// Sum of `count` values at x on `threads` threads, the fastest of the read loops at the native
+// vector width of the widest ISA the CPU has (read/read_loops.hpp): the memory-bandwidth limit of
+// any one-pass algorithm over x.
 double read_sum(const float* x, std::size_t count, int threads);
 double read_sum(const double* x, std::size_t count, int threads);
+// Limits the read loops to the vector width of `isa` and below (--ls_isa: an AVX-512 machine
+// measuring what an AVX2-only one would).
+void limit_read_isa(linsweep::Isa isa);
 // Which read loop read_sum() picked for these arguments (it is the fastest of a few, measured).
 template <class T> std::string read_loop_name(const T* x, std::size_t count, int threads);
 
