@@ -1,5 +1,8 @@
-// No heap allocation per iteration: the counting global operator new of
-// tests/support/alloc_counter.cpp around 100 step() calls.
+// No heap allocation per iteration: the counting malloc and operator new of
+// tests/support/alloc_counter.cpp around 100 step() calls, around a second fit() of the same
+// shape, and around the first fit() after reserve().
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 #include "alloc_counter.hpp"
@@ -7,6 +10,22 @@
 #include "reference.hpp"
 
 using namespace linsweep;
+
+namespace {
+
+FitOptions counted_options(Solver s, bool standardize)
+{
+    FitOptions o;
+    o.solver = s;
+    o.standardize = standardize;
+    o.record_history = true;
+    o.tol = 0;
+    o.max_iterations = 10;
+    o.callback = [](const IterationInfo&) { return true; };
+    return o;
+}
+
+}  // namespace
 
 TEST(NoAllocation, HundredStepCallsAllocateNothing)
 {
@@ -16,14 +35,7 @@ TEST(NoAllocation, HundredStepCallsAllocateNothing)
     const auto Y = row_major(P.Y.data(), P.m, P.k);
     for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
         for (bool standardize : {false, true}) {
-            FitOptions o;
-            o.solver = s;
-            o.standardize = standardize;
-            o.record_history = true;
-            o.tol = 0;
-            o.max_iterations = 10;
-            o.callback = [](const IterationInfo&) { return true; };
-            Regressor<double> model(o);
+            Regressor<double> model(counted_options(s, standardize));
             model.fit(X, Y);
             std::vector<double> yhat(P.m * P.k);
             model.predict(X, row_major(yhat.data(), P.m, P.k));
@@ -33,6 +45,34 @@ TEST(NoAllocation, HundredStepCallsAllocateNothing)
             EXPECT_EQ(linsweep_test::allocation_count() - before, 0)
                 << solver_name(s) << " standardize=" << standardize;
             EXPECT_EQ(model.result().iterations, 1u);
+        }
+}
+
+TEST(NoAllocation, SecondFitAndFitAfterReserveAllocateNothing)
+{
+    const linsweep_test::Problem P = linsweep_test::random_problem(5000, 8, 2, 23);
+    const auto X = row_major(P.X.data(), P.m, P.n);
+    const auto Y = row_major(P.Y.data(), P.m, P.k);
+    std::vector<double> yhat(P.m * P.k);
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
+        for (bool standardize : {false, true}) {
+            const FitOptions o = counted_options(s, standardize);
+            Regressor<double> again(o);
+            again.fit(X, Y);
+            long before = linsweep_test::allocation_count();
+            again.fit(X, Y);
+            EXPECT_EQ(linsweep_test::allocation_count() - before, 0)
+                << "second fit, " << solver_name(s) << " standardize=" << standardize;
+            EXPECT_EQ(again.result().iterations, 10u);
+
+            Regressor<double> reserved(o);
+            reserved.reserve(P.m, P.n, P.k);
+            before = linsweep_test::allocation_count();
+            reserved.fit(X, Y);
+            reserved.predict(X, row_major(yhat.data(), P.m, P.k));
+            EXPECT_EQ(linsweep_test::allocation_count() - before, 0)
+                << "fit and predict after reserve(), " << solver_name(s) << " standardize=" << standardize;
+            EXPECT_EQ(reserved.result().iterations, 10u);
         }
 }
 
@@ -49,4 +89,14 @@ TEST(NoAllocation, CounterSeesAllocations)
     const long before_ws = linsweep_test::allocation_count();
     ws.reserve(P.m, P.n, 1);
     EXPECT_EQ(linsweep_test::allocation_count() - before_ws, 1);
+    // malloc itself, whoever calls it (libgomp, libstdc++, the library): counted too, except under
+    // AddressSanitizer, which owns malloc.
+    if (linsweep_test::counts_malloc()) {
+        const long before_malloc = linsweep_test::allocation_count();
+        void* volatile p = std::malloc(24);  // volatile: the call cannot be optimized away
+        std::free(p);
+        void* volatile q = std::calloc(3, 8);
+        std::free(q);
+        EXPECT_EQ(linsweep_test::allocation_count() - before_malloc, 2);
+    }
 }
