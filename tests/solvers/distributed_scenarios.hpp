@@ -1,5 +1,5 @@
 // Distributed training scenarios, written once and run by every participant: with R threads of one
-// process (test_distributed.cpp, ThreadReducer) and with R MPI processes (tests/mpi). Each
+// process (distributed_test.cpp, ThreadReducer) and with R MPI processes (tests/mpi). Each
 // participant builds the same full problem, takes its share of the rows and fits with the reducer;
 // the checks compare with the single-process fit on all rows and across participants.
 //
