@@ -1,7 +1,8 @@
 # Distributed training over MPI: the library linsweep_mpi (src/mpi), built when
 # LINSWEEP_WITH_MPI is ON, which is the default when an MPI for C is found (never in cross
-# builds), and its installation as the component "mpi" of the linsweep package:
-# find_package(linsweep COMPONENTS mpi) -> linsweep::mpi, pkg-config linsweep-mpi.
+# builds; LINSWEEP_REQUIRE_MPI=ON makes its absence an error), and its installation as the
+# component "mpi" of the linsweep package: find_package(linsweep COMPONENTS mpi) -> linsweep::mpi,
+# pkg-config linsweep-mpi.
 if(CMAKE_CROSSCOMPILING)
   set(linsweep_mpi_default OFF)
 else()
@@ -9,6 +10,13 @@ else()
   set(linsweep_mpi_default ${MPI_C_FOUND})
 endif()
 option(LINSWEEP_WITH_MPI "Build linsweep_mpi and the CLI's mpirun support" ${linsweep_mpi_default})
+# CI (scripts/run-tests) sets it: without MPI the suite would silently lose every `-L mpi` test.
+option(LINSWEEP_REQUIRE_MPI "Fail at configure time unless linsweep_mpi is built" OFF)
+if(LINSWEEP_REQUIRE_MPI AND NOT LINSWEEP_WITH_MPI)
+  message(FATAL_ERROR "LINSWEEP_REQUIRE_MPI is ON but linsweep_mpi is not built: no MPI for C was found "
+                      "(Debian: apt-get install libopenmpi-dev openmpi-bin), LINSWEEP_WITH_MPI is OFF, or "
+                      "this is a cross build")
+endif()
 if(NOT LINSWEEP_WITH_MPI)
   return()
 endif()

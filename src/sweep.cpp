@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "combine_threads.hpp"
 #include "isa_registry.hpp"
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
@@ -79,7 +80,7 @@ void combine_slots(double* slots, std::size_t chunks, std::size_t stride, int th
     if (chunks <= 1) return;
     constexpr std::size_t segment = 256;
     const std::size_t segments = (stride + segment - 1) / segment;
-    const int t = chunks * stride < (std::size_t(1) << 18) ? 1 : threads;
+    const int t = detail::combine_threads(chunks, stride, threads);
     detail::for_each_chunk(segments, t, [&](std::size_t sg, int) {
         const std::size_t t0 = sg * segment, t1 = std::min(stride, t0 + segment);
         for (std::size_t step = 1; step < chunks; step *= 2)

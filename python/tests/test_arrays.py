@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from conftest import regression_data
-from linsweep import LinsweepRegressor, sweep
+from linsweep import LinsweepRegressor, _estimator, sweep
 from linsweep._arrays import as_matrix
 
 
@@ -68,6 +68,37 @@ def test_viewable_arrays_are_not_copied(rng, tmp_path, case):
     a = ZERO_COPY[case](rng, tmp_path)
     m = as_matrix(a)
     assert np.shares_memory(m, a) and m.shape == a.shape and m.dtype == a.dtype
+
+
+class _ExtensionSpy:
+    """The extension module, recording the X that reaches its fit and predict."""
+
+    def __init__(self, ext):
+        self._ext, self.x_seen = ext, {}
+
+    def __getattr__(self, name):
+        return getattr(self._ext, name)
+
+    def fit(self, X, *args, **kwargs):
+        self.x_seen["fit"] = X
+        return self._ext.fit(X, *args, **kwargs)
+
+    def predict(self, X, *args, **kwargs):
+        self.x_seen["predict"] = X
+        return self._ext.predict(X, *args, **kwargs)
+
+
+@pytest.mark.parametrize("case", ZERO_COPY)
+def test_estimator_hands_the_callers_memory_to_the_extension(rng, tmp_path, monkeypatch, case):
+    """Zero copy through LinsweepRegressor.fit and predict (scikit-learn's validation included),
+    not only through as_matrix: the array the extension reads is the caller's memory."""
+    X = ZERO_COPY[case](rng, tmp_path)
+    spy = _ExtensionSpy(_estimator._linsweep)
+    monkeypatch.setattr(_estimator, "_linsweep", spy)
+    y = np.asarray(X, dtype=np.float64) @ np.linspace(-1, 1, X.shape[1]) + 0.5
+    LinsweepRegressor(solver="cg", max_iter=3, tol=0).fit(X, y).predict(X)
+    for call in ("fit", "predict"):
+        assert np.shares_memory(spy.x_seen[call], X), call
 
 
 @pytest.mark.parametrize("case", ZERO_COPY)

@@ -28,6 +28,7 @@ template <class T> void Problem<T>::reserve(std::size_t n, std::size_t k)
     s_.resize(std::max(s_.size(), k));
     // A pass combines G, s, e (+ status); the statistics need 2n (+ status).
     sums_.resize(std::max(sums_.size(), std::max(n * k + k + 2, 2 * n + 1)));
+    moments_.reserve(5 * n);  // standardize()'s statistics
 }
 
 template <class T> void Problem<T>::standardize()

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -109,7 +110,8 @@ protected:
 
 enum class Storage {
     heap,        // its own heap block of exactly the elements the view spans (ASan sees overreads)
-    guard_page,  // ends exactly where an inaccessible page starts (any overread faults)
+    guard_page,  // ends exactly where an inaccessible page starts (any overread faults); inputs
+                 // can be made read-only once filled (any write faults)
 };
 
 template <class T> class Buffer {
@@ -132,6 +134,14 @@ public:
     }
     Buffer(const Buffer&) = delete;
     Buffer& operator=(const Buffer&) = delete;
+    // Guard-page storage: the pages holding the elements become read-only (a write faults, with or
+    // without a sanitizer). Heap storage: nothing to do.
+    void make_read_only()
+    {
+        if (map_ == nullptr) return;
+        const std::size_t page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+        if (mprotect(map_, map_bytes_ - page, PROT_READ) != 0) throw std::runtime_error("mprotect failed");
+    }
     ~Buffer()
     {
         delete[] heap_;
@@ -182,6 +192,7 @@ public:
                 if (std::memcmp(&buffer_.data()[o * ld_ + t], &gap_, sizeof(T)) != 0) return false;
         return true;
     }
+    void make_read_only() { buffer_.make_read_only(); }
     std::vector<T> snapshot() const
     {
         return std::vector<T>(buffer_.data(), buffer_.data() + buffer_.size());
@@ -250,7 +261,8 @@ template <class T> T quiet_nan()
 
 // Checks sweep, gram_sweep and predict for one problem, one layout of X and one variant against
 // the reference. Input gaps hold NaN (a kernel that reads them makes the sums NaN and the call
-// fail); output gaps hold a sentinel that must survive.
+// fail); output gaps hold a sentinel that must survive. With guard-page storage the inputs (X, Y,
+// W, b) are mapped read-only: a call that writes into them faults.
 template <class T>
 void check_all(const Problem& p, const Reference& ref, Layout xl, const Variant& v, Storage storage,
                Failures& f, const linsweep::KernelOptions& opt = {})
@@ -269,6 +281,10 @@ void check_all(const Problem& p, const Reference& ref, Layout xl, const Variant&
     W.fill(p.w.data());
     Buffer<T> b(k, storage);
     for (std::size_t c = 0; c < k; ++c) b.data()[c] = static_cast<T>(p.b[c]);
+    X.make_read_only();
+    Y.make_read_only();
+    W.make_read_only();
+    b.make_read_only();
     // Without an intercept, pass b = nullptr and s = nullptr (once per problem: the flipped variant).
     const bool null_b = p.zero_intercept && v.flip_others;
     const T* bp = null_b ? nullptr : b.data();

@@ -1,6 +1,6 @@
 // Once a Workspace is sized, a loop of sweeps, Gram sweeps and predictions allocates nothing:
-// every global operator new of this binary is counted (tests/support/alloc_counter.cpp), and the
-// workspace's own storage must not grow.
+// every malloc (OpenMP's included) and every global operator new of this binary is counted
+// (tests/support/alloc_counter.cpp), and the workspace's own storage must not grow.
 #include "alloc_counter.hpp"
 #include "kernel_test_support.hpp"
 
@@ -42,7 +42,7 @@ protected:
                 linsweep::predict(X.cview(), W.cview(), b.data(), Yhat.view(), ws, opt);
             }
             const long news = linsweep_test::allocation_count() - before;
-            EXPECT_EQ(news, 0) << "operator new called " << news
+            EXPECT_EQ(news, 0) << "malloc or operator new called " << news
                                << " times in 60 kernel calls, threads=" << threads;
             EXPECT_EQ(ws.bytes(), bytes) << "the pre-sized workspace grew, threads=" << threads;
             EXPECT_TRUE(std::isfinite(sink));

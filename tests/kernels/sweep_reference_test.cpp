@@ -140,7 +140,8 @@ INSTANTIATE_TEST_SUITE_P(Isa, KernelLongSum, testing::ValuesIn(float_configs()),
 
 // Tails in both directions (m and n not multiples of any vector width), X packed and padded,
 // every buffer in its own heap block of exactly the elements it spans (ASan) and, again, ending
-// where an inaccessible page starts (any overread faults, with or without a sanitizer).
+// where an inaccessible page starts (any overread faults, with or without a sanitizer) with the
+// inputs X, Y, W and b mapped read-only (sweep, gram_sweep and predict never write them).
 class KernelBufferEnd : public ConfigTest {
 protected:
     template <class T> void check()

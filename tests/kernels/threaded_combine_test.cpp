@@ -1,13 +1,15 @@
 // Bitwise-identical G, s and e for 1, 2, 3, 4 and 7 threads on problems whose chunks' partial
 // sums are combined by several threads: the combine runs threaded only when chunks x slot stride
-// reaches 2^18 doubles (2 MiB), far above the shapes of threads_test.cpp. Public API only.
+// reaches 2^18 doubles (2 MiB, src/combine_threads.hpp), far above the shapes of threads_test.cpp.
+// The calls go through the public API; the check that each shape reaches the threaded combine
+// uses the library's own schedule, slot layout and threshold (src/).
 // The suite's name does not start with "Kernel", so the emulated presets (qemu) leave it out: the
 // combine is baseline code, the same for every ISA, and even these smallest shapes take minutes
 // under qemu's AVX2 emulation. It runs for every ISA in the release and asan presets; the kernels
 // themselves under threads, on every preset, are KernelThreads' job.
 //
 // Shapes, with today's chunking (rows per chunk depend on m, and column-major chunks are panels
-// of <= 32768 elements); each crosses 2^18 for its layout, which the test checks (see below):
+// of <= 32768 elements); each crosses 2^18 for its layout, which the test checks:
 //  * column-major 200000 x 256 (k = 1, 3): 128-row panels, 1563 chunks x 288 (k = 3: 832) doubles;
 //  * row-major 8191 x 4080 (k = 1) and 8191 x 1376 (k = 3): 128-row chunks, 64 x 4112 (4192);
 //  * quick mode: column-major 2100 x 2048 (k = 1) and 700 x 2048 (k = 3): 16-row panels,
@@ -20,8 +22,11 @@
 #include <gtest/gtest.h>
 
 #include "bitwise.hpp"
+#include "combine_threads.hpp"
 #include "isas.hpp"
+#include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
+#include "sweep_schedule.hpp"
 #include "test_data.hpp"
 
 namespace {
@@ -29,9 +34,6 @@ namespace {
 using linsweep::Isa;
 using linsweep::Layout;
 using linsweep_test::bitwise_equal;
-
-// The combine goes threaded from this many doubles of partial sums on (src/sweep.cpp).
-constexpr std::size_t threaded_combine_doubles = std::size_t(1) << 18;
 
 // Deterministic values in [-1, 1) on a 2^-19 grid (exact in float): element `index` of stream `seed`.
 float value(std::uint64_t seed, std::uint64_t index)
@@ -47,8 +49,17 @@ struct Shape {
 template <class T> struct Outputs {
     std::vector<T> g, s;
     double e = 0;
-    std::size_t workspace_bytes = 0;
 };
+
+// Threads that combine the chunks' partial sums of a sweep of this shape on `threads` threads, as
+// src/sweep.cpp decides it.
+int combine_threads_for(const Shape& sh, int threads)
+{
+    namespace d = linsweep::detail;
+    const d::SweepSchedule plan = d::sweep_schedule(sh.m, sh.n, sh.k, sh.layout, threads);
+    const std::size_t stride = d::SlotLayout{d::round_up(sh.n, d::pad_unit), sh.k}.stride();
+    return plan.threads == threads ? d::combine_threads(plan.chunks, stride, threads) : 0;
+}
 
 template <class T> class Problem {
 public:
@@ -76,7 +87,6 @@ public:
         out.e = gram ? linsweep::gram_sweep(X, W, b_.data(), G, out.s.data(), ws, opt)
                      : linsweep::sweep(X, linsweep::row_major(y_.data(), sh_.m, sh_.k), W, b_.data(), G,
                                        out.s.data(), ws, opt);
-        out.workspace_bytes = ws.bytes();
         return out;
     }
 
@@ -92,14 +102,16 @@ protected:
         SCOPED_TRACE(testing::Message()
                      << (sizeof(T) == 4 ? "float" : "double") << " X " << sh.m << " x " << sh.n
                      << (sh.layout == Layout::row_major ? " row" : " col") << "-major, k = " << sh.k);
+        // Below 2^18 doubles of partial sums the combine would stay serial and this test would
+        // not reach the threaded one.
+        for (const int threads : {2, 3, 4, 7})
+            ASSERT_EQ(combine_threads_for(sh, threads), threads)
+                << "the shape no longer reaches the threaded combine on " << threads
+                << " threads; pick a larger one";
         const Problem<T> p(sh);
         for (const bool gram : {false, true}) {
             const char* what = gram ? "gram_sweep" : "sweep";
             const Outputs<T> one = p.run(GetParam(), gram, 1);
-            // The workspace is almost all partial sums (chunks x stride doubles): below 2 MiB the
-            // combine would stay serial and this test would not reach the threaded one.
-            EXPECT_GE(one.workspace_bytes, threaded_combine_doubles * sizeof(double))
-                << what << ": the shape no longer reaches the threaded combine; pick a larger one";
             for (const int threads : {2, 3, 4, 7}) {
                 const Outputs<T> got = p.run(GetParam(), gram, threads);
                 EXPECT_TRUE(bitwise_equal(got.g, one.g)) << what << " G, threads = " << threads << " vs 1";

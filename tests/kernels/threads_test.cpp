@@ -45,8 +45,9 @@ class KernelThreads : public ConfigTest {
 protected:
     template <class T> void check()
     {
-        // m*n*k well above the parallel threshold (2^15) and many chunks: 5003 x 37 has 512-row
-        // chunks (10 of them, the last partial); 40000 x 1 has 1024-row chunks (40).
+        // m*n*k well above the parallel threshold (2^15) and many chunks (chunk_rows_for, both
+        // layouts): 5003 x 37 has 128-row chunks (40 of them, the last partial); 40000 x 1 has
+        // 1024-row chunks (40, the last partial).
         struct Shape {
             std::size_t m, n, k;
         };

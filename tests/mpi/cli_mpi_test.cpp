@@ -1,8 +1,8 @@
 // `mpiexec -n R linsweep fit ...` end to end (R = 1..4): every rank maps the same files and takes
 // its share of the rows, or reads its own files ("{rank}"); rank 0 alone prints and writes, and the
 // model equals the single-process one within the stated bound. A failure on one rank makes every
-// rank exit with the same status within seconds, rank 0 printing one line that names the rank
-// and its file.
+// rank exit with the same status within seconds (each rank's own status is checked, not only
+// mpiexec's), rank 0 printing one line that names the rank and its file.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -222,4 +222,34 @@ TEST_F(CliMpi, FailureOnOneRankIsOneLineAndTheSameStatusEverywhere)
     write_shards(3);
     expect_failure({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--lr", "100", "--json", "out.json"},
                    3, "training diverged");
+}
+
+TEST_F(CliMpi, EveryRankExitsWithTheSameStatus)
+{
+    // mpiexec reports one status; each rank's own comes from a shell around it that writes it to
+    // status.<rank> and exits 0 (so that mpiexec does not abort the slower ranks).
+    write_shards(3);
+    const std::string record =
+        "\"$0\" \"$@\"; echo $? > \"status.${OMPI_COMM_WORLD_RANK:-$PMI_RANK}\"; exit 0";
+    const auto statuses = [&](const std::vector<std::string>& args) {
+        std::vector<std::string> argv{LINSWEEP_MPIEXEC, "-n", "3", "sh", "-c", record, LINSWEEP_CLI_PATH};
+        argv.insert(argv.end(), args.begin(), args.end());
+        const linsweep_test::Run r = linsweep_test::run_command(argv, dir, patience);
+        EXPECT_FALSE(r.timed_out) << "hung: " << r.err;
+        std::vector<std::string> got;
+        for (int rank = 0; rank < 3; ++rank) {
+            const fs::path file = dir / ("status." + std::to_string(rank));
+            got.push_back(fs::exists(file) ? linsweep_test::read_file(file) : "(no status)");
+            fs::remove(file);
+        }
+        return got;
+    };
+    const std::vector<std::string> ok(3, "0\n"), input(3, "2\n"), training(3, "3\n");
+    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "-q"}), ok);
+    // Rank 1 misses its shard: input error (2) on every rank.
+    fs::rename(dir / "X.1.npy", dir / "X.1.npy.away");
+    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "-q"}), input);
+    fs::rename(dir / "X.1.npy.away", dir / "X.1.npy");
+    // Divergence: training failed (3) on every rank.
+    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--lr", "100", "-q"}), training);
 }

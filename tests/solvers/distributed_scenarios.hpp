@@ -1,5 +1,5 @@
 // Distributed training scenarios, written once and run by every participant: with R threads of one
-// process (test_distributed.cpp, ThreadReducer) and with R MPI processes (tests/mpi). Each
+// process (distributed_test.cpp, ThreadReducer) and with R MPI processes (tests/mpi). Each
 // participant builds the same full problem, takes its share of the rows and fits with the reducer;
 // the checks compare with the single-process fit on all rows and across participants.
 //
@@ -110,20 +110,38 @@ template <class T> std::vector<double> model_values(const FitResult<T>& r)
     return v;
 }
 
-// Largest |a - b| over weights and intercept of output c, relative to the largest |b|.
+// True if every weight and intercept is finite.
+template <class T> bool all_finite(const FitResult<T>& r)
+{
+    for (const T w : r.weights)
+        if (!std::isfinite(w)) return false;
+    for (const T b : r.intercept)
+        if (!std::isfinite(b)) return false;
+    return true;
+}
+
+// Largest |a - b| over weights and intercept of output c, relative to the largest |b|. NaN when
+// any difference is NaN (a NaN weight on either side), so that no EXPECT_LE(error, bound) passes
+// it: std::max and fmax drop a NaN.
 template <class T> double model_error(const FitResult<T>& a, const FitResult<T>& b, std::size_t k)
 {
+    if (a.weights.size() != b.weights.size() || a.intercept.size() < k || b.intercept.size() < k)
+        return std::numeric_limits<double>::quiet_NaN();
     double worst = 0;
+    bool numbers = true;
     for (std::size_t c = 0; c < k; ++c) {
-        double diff = std::fabs(double(a.intercept[c]) - double(b.intercept[c]));
-        double scale = std::fabs(double(b.intercept[c]));
-        for (std::size_t j = c; j < b.weights.size(); j += k) {
-            diff = std::max(diff, std::fabs(double(a.weights[j]) - double(b.weights[j])));
-            scale = std::max(scale, std::fabs(double(b.weights[j])));
-        }
+        double diff = 0, scale = 0;
+        const auto compare = [&](T x, T y) {
+            const double d = std::fabs(double(x) - double(y));
+            numbers = numbers && !std::isnan(d);
+            diff = std::max(diff, d);
+            scale = std::max(scale, std::fabs(double(y)));
+        };
+        compare(a.intercept[c], b.intercept[c]);
+        for (std::size_t j = c; j < b.weights.size(); j += k) compare(a.weights[j], b.weights[j]);
         worst = std::max(worst, diff / scale);
     }
-    return worst;
+    return numbers ? worst : std::numeric_limits<double>::quiet_NaN();
 }
 
 inline FitOptions options_for(Solver s, bool standardize, bool intercept)
@@ -158,6 +176,7 @@ inline void matches_single_process(const std::shared_ptr<Reducer>& reducer, Solv
         EXPECT_EQ(got.ranks, reducer->size()) << what;
         EXPECT_EQ(got.iterations, want.iterations) << what;
         EXPECT_EQ(got.stop_reason, want.stop_reason) << what;
+        EXPECT_TRUE(all_finite(got) && all_finite(want)) << what;
         EXPECT_LE(model_error(got, want, k), bound) << what;
         EXPECT_LE(std::fabs(got.loss - want.loss), bound * want.loss) << what;
         EXPECT_TRUE(same_everywhere(*reducer, model_values(got))) << what;

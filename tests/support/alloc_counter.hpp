@@ -1,8 +1,11 @@
-// Counting global operator new (tests/support/alloc_counter.cpp): link `linsweep_alloc_counter`
+// Counting allocation functions (tests/support/alloc_counter.cpp): link `linsweep_alloc_counter`
 // into a test binary of its own; every allocation of that binary is then counted.
 #pragma once
 
 namespace linsweep_test {
-// Calls of any global operator new (every form) so far in this process.
+// Allocations so far in this process: calls of malloc and its relatives (where counts_malloc())
+// and of any global operator new.
 long allocation_count() noexcept;
+// False under AddressSanitizer, which owns malloc: then only operator new is counted.
+bool counts_malloc() noexcept;
 }  // namespace linsweep_test

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include "bitwise.hpp"
 #include "linsweep/linsweep.hpp"
@@ -313,6 +314,44 @@ TEST(Determinism, OneTwoThreeThreadsBitwiseIdentical)
                         EXPECT_EQ(got[t], first[t]) << solver_name(s) << " threads=" << threads << " t=" << t;
             }
         }
+}
+
+TEST(Determinism, FitInsideAParallelRegionRunsOnTheCallingThread)
+{
+    // No oversubscription: a fit called from inside the caller's OpenMP parallel region asks for 4
+    // threads and runs (and reports) 1; outside it reports 4. Bits cannot tell (they never depend
+    // on threads), the report can.
+    const Problem P = random_problem(20000, 9, 1, 18);
+    FitOptions o;
+    o.solver = Solver::gd;
+    o.threads = 4;
+    o.max_iterations = 3;
+    o.tol = 0;
+    Regressor<double> outside(o);
+    const FitResult<double>& want = outside.fit(xview(P), yview(P));
+    ASSERT_EQ(want.threads, 4) << "the shape no longer runs on 4 threads outside a region";
+    int callers = 0;
+    std::vector<int> threads(2, -1);
+    std::vector<std::vector<double>> weights(2);
+#pragma omp parallel num_threads(2)
+    {
+#pragma omp single
+        callers = omp_get_num_threads();
+        const int t = omp_get_thread_num();
+        try {
+            Regressor<double> model(o);
+            const FitResult<double>& r = model.fit(xview(P), yview(P));
+            threads[t] = r.threads;
+            weights[t] = r.weights;
+        } catch (const Error&) {
+            threads[t] = -2;  // no exception may leave the region
+        }
+    }
+    ASSERT_EQ(callers, 2);
+    for (int t = 0; t < 2; ++t) {
+        EXPECT_EQ(threads[t], 1) << "caller thread " << t;
+        EXPECT_TRUE(linsweep_test::bitwise_equal(weights[t], want.weights)) << "caller thread " << t;
+    }
 }
 
 TEST(Step, ContinuesExactlyWhereFitStopped)

@@ -61,6 +61,7 @@ TEST(MpiTraining, FloatModelIsTheSameOnEveryRank)
     Regressor<float> single(o);
     const FitResult<float>& s = single.fit(row_major(X.data(), P.m, P.n), row_major(Y.data(), P.m, P.k));
     EXPECT_TRUE(same_everywhere(*world(), model_values(r)));
+    EXPECT_TRUE(all_finite(r) && all_finite(s));
     // Float partial sums are rounded to float on each rank before they are combined.
     EXPECT_LE(model_error(r, s, P.k), 1e-5);
 }

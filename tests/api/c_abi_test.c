@@ -43,6 +43,23 @@ typedef struct result_0_1 {
     int threads;
 } result_0_1;
 
+/* linsweep_result as the 0.2 layout declared it: the first layout, then constant_columns. */
+typedef struct result_0_2 {
+    size_t struct_size;
+    size_t n, k;
+    size_t iterations;
+    linsweep_stop_reason stop_reason;
+    double loss;
+    double gradient_norm;
+    double step;
+    double stable_learning_rate;
+    size_t passes;
+    size_t history_length;
+    linsweep_isa isa;
+    int threads;
+    size_t constant_columns;
+} result_0_2;
+
 /* The structs of a program built against a newer linsweep.h: a field this library lacks. */
 typedef struct options_newer {
     linsweep_options known;
@@ -62,6 +79,10 @@ typedef struct old_result_and_canary {
     result_0_1 r;
     unsigned char canary[64];
 } old_result_and_canary;
+typedef struct result_0_2_and_canary {
+    result_0_2 r;
+    unsigned char canary[64];
+} result_0_2_and_canary;
 
 #define M 40
 #define N 2
@@ -98,9 +119,11 @@ static void older_layouts_are_prefixes(void)
     SAME_OFFSET(result_0_1, linsweep_result, history_length);
     SAME_OFFSET(result_0_1, linsweep_result, isa);
     SAME_OFFSET(result_0_1, linsweep_result, threads);
+    SAME_OFFSET(result_0_2, linsweep_result, threads);
+    SAME_OFFSET(result_0_2, linsweep_result, constant_columns);
 #undef SAME_OFFSET
     CHECK(sizeof(options_0_2) <= sizeof(linsweep_options));
-    CHECK(sizeof(result_0_1) < sizeof(linsweep_result));
+    CHECK(sizeof(result_0_1) < sizeof(result_0_2) && sizeof(result_0_2) < sizeof(linsweep_result));
     printf("[abi] linsweep_options: %zu bytes, %zu of them newer than the 0.2 layout; linsweep_result: %zu "
            "bytes, %zu newer than the first layout\n",
            sizeof(linsweep_options), sizeof(linsweep_options) - sizeof(options_0_2), sizeof(linsweep_result),
@@ -162,10 +185,12 @@ static void older_options(void)
     linsweep_model_destroy(model);
 }
 
-/* A program with the first result layout gets its fields, and nothing after them is written. */
-static void older_result(void)
+/* A program with an older result layout (the first, or 0.2's) gets its fields, and nothing after
+ * them is written. */
+static void older_results(void)
 {
     old_result_and_canary old;
+    result_0_2_and_canary r02;
     linsweep_result now;
     linsweep_model* model = NULL;
     linsweep_options o;
@@ -192,6 +217,20 @@ static void older_result(void)
           old.r.loss == now.loss && old.r.gradient_norm == now.gradient_norm && old.r.step == now.step &&
           old.r.stable_learning_rate == now.stable_learning_rate && old.r.passes == now.passes &&
           old.r.history_length == now.history_length && old.r.isa == now.isa && old.r.threads == now.threads);
+
+    /* 0.2's layout: constant_columns too, ranks (0.3) not. */
+    memset(&r02, 0x5A, sizeof r02);
+    r02.r.struct_size = sizeof r02.r;
+    watch("bytes after the 0.2 result layout", r02.canary, sizeof r02.canary);
+    CHECK(linsweep_result_f64(model, (linsweep_result*)&r02.r) == LINSWEEP_OK);
+    CHECK(unchanged());
+    unwatch_all();
+    CHECK(r02.r.struct_size == sizeof r02.r && r02.r.n == now.n && r02.r.k == now.k &&
+          r02.r.iterations == now.iterations && r02.r.stop_reason == now.stop_reason &&
+          r02.r.loss == now.loss && r02.r.gradient_norm == now.gradient_norm && r02.r.step == now.step &&
+          r02.r.stable_learning_rate == now.stable_learning_rate && r02.r.passes == now.passes &&
+          r02.r.history_length == now.history_length && r02.r.isa == now.isa &&
+          r02.r.threads == now.threads && r02.r.constant_columns == 1);
     linsweep_model_destroy(model);
 }
 
@@ -279,7 +318,7 @@ int main(void)
     }
     older_layouts_are_prefixes();
     older_options();
-    older_result();
+    older_results();
     newer_structs();
     impossible_sizes();
     return report();
