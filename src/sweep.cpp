@@ -154,7 +154,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
             ? detail::TuningTrial::begin(kind, m * n * sizeof(T), threads, plan.tuning)
             : detail::TuningTrial();
     detail::for_each_share(chunks, threads, [&](std::size_t c0, std::size_t c1, int thread) {
-        T* own_scratch = scratch + static_cast<std::size_t>(thread) * rows;
+        T* own_scratch = scratch + static_cast<std::size_t>(thread) * rows * detail::max_output_tile;
         if (!trial || c1 - c0 < trial.segments()) return walk(plan, c0, c1, own_scratch);
         const std::size_t parts = trial.segments();
         for (std::size_t seg = 0; seg < parts; ++seg) {
@@ -172,19 +172,23 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     // Totals, lanes summed in a fixed order; check everything before writing anything. G and s are
     // checked after their rounding to T: a finite double sum can overflow a float.
     const detail::SlotLayout& S = plan.slot;
+    // e: each output's lanes in order (its loss alone), then the outputs in order.
     double e = 0;
-    for (std::size_t l = 0; l < detail::max_lanes; ++l) e += slots[S.e_offset() + l];
+    for (std::size_t c = 0; c < k; ++c) {
+        double ec = 0;
+        for (std::size_t l = 0; l < detail::max_lanes; ++l) ec += slots[S.e_offset(c) + l];
+        e += ec;
+    }
     auto s_total = [&](std::size_t c) {
         double sc = 0;
-        for (std::size_t l = 0; l < detail::max_lanes; ++l)
-            sc += slots[S.s_offset() + c * detail::max_lanes + l];
+        for (std::size_t l = 0; l < detail::max_lanes; ++l) sc += slots[S.s_offset(c) + l];
         return static_cast<T>(sc);
     };
     bool finite = std::isfinite(e);
     for (std::size_t c = 0; c < k && finite; ++c) {
         finite = std::isfinite(s_total(c));
         for (std::size_t j = 0; j < n && finite; ++j)
-            finite = std::isfinite(static_cast<T>(slots[S.g_offset() + c * n_pad + j]));
+            finite = std::isfinite(static_cast<T>(slots[S.g_offset(c) + j]));
     }
     if (!finite)
         fail(Status::non_finite_data,
@@ -192,7 +196,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
                   : "the sweep's loss or gradient is not finite: X or Y holds NaN or "
                     "Inf, or the residuals overflow");
     for (std::size_t c = 0; c < k; ++c)
-        for (std::size_t j = 0; j < n; ++j) G(j, c) = static_cast<T>(slots[S.g_offset() + c * n_pad + j]);
+        for (std::size_t j = 0; j < n; ++j) G(j, c) = static_cast<T>(slots[S.g_offset(c) + j]);
     if (s != nullptr)
         for (std::size_t c = 0; c < k; ++c) s[c] = s_total(c);
     return e;

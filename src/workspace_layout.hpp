@@ -31,9 +31,10 @@ inline WorkspaceLayout sweep_layout(std::size_t m, std::size_t n, std::size_t k,
     L.b_bytes = round_up(k * elem, simd_align);
     L.slot_bytes =
         round_up(chunk_count(m, rows) * SlotLayout{n_pad, k}.stride() * sizeof(double), simd_align);
-    L.scratch_bytes = layout == Layout::col_major
-                          ? round_up(static_cast<std::size_t>(threads) * rows * elem, simd_align)
-                          : 0;
+    L.scratch_bytes =
+        layout == Layout::col_major
+            ? round_up(static_cast<std::size_t>(threads) * rows * max_output_tile * elem, simd_align)
+            : 0;
     return L;
 }
 

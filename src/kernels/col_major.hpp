@@ -1,7 +1,9 @@
 // The one-sweep kernel on column-major X, one chunk of rows: the chunk is a panel (chunk_rows of
-// every column, at most 256 KiB). Pass 1 walks the columns in register tiles to form the panel's
-// residuals; pass 2 walks them again, from L2, for G. With prefetching on (the tuning), pass 2 asks
-// for the same rows of the next panel while it works on this one from cache.
+// every column, at most 256 KiB). Per tile of outputs (common.hpp's OutputTile), pass 1 walks the
+// columns in register tiles to form the panel's residuals, each vector of a column loaded once for
+// every output of the tile; pass 2 walks them again, from L2, for G, likewise. Each output's sums
+// are formed in the order of sweeping it alone. With prefetching on (the tuning), pass 2 asks for
+// the same rows of the next panel while it works on this one from cache.
 // Included only by the per-ISA files, inside the ISA's namespace.
 #pragma once
 
@@ -13,85 +15,113 @@ template <class S> struct ColMajorSweep {
     using T = typename S::value_type;
     using vec = typename S::vec;
     static constexpr std::size_t W = S::width;
-    // Register tiles: independent accumulators (vectors of rows in pass 1, columns in pass 2),
-    // enough to keep both FMA pipes busy.
+    // Register tiles: independent accumulators (vectors of rows in pass 1, columns in pass 2) over
+    // all outputs of a tile, enough to keep both FMA pipes busy.
     static constexpr std::size_t tile = S::registers / 4;
+    static constexpr std::size_t Kmax = OutputTile<S>::size;
     // Pass 2 reduces its vector accumulators to double every `flush` vectors, so the depth of any
     // sum done in T stays small.
     static constexpr std::size_t flush = 16;
 
-    // res[t] = y - x.w - b for rows [i0, i0+len) of output c.
-    static void residuals(const SweepPlan<T>& p, std::size_t c, std::size_t i0, std::size_t len, T* res)
+    // res[c * chunk_rows + t] = y - x.w - b for rows [i0, i0+len) of the K outputs from c0.
+    template <std::size_t K>
+    static void residuals(const SweepPlan<T>& p, std::size_t c0, std::size_t i0, std::size_t len, T* res)
     {
-        const T* wc = p.w + c * p.n_pad;
-        const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;
-        const vec bc = S::broadcast(p.b[c]);
+        const T* wc = p.w + c0 * p.n_pad;
         const std::size_t vec_rows = len / W * W;
         std::size_t t = 0;
         auto rows = [&](auto nvec) LINSWEEP_LAMBDA_INLINE {
             constexpr std::size_t V = decltype(nvec)::value;
-            vec acc[V];
-            for (std::size_t v = 0; v < V; ++v) acc[v] = S::zero();
+            vec acc[V][K];
+            static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+                static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { acc[v][c] = S::zero(); });
+            });
             const T* xt = p.x + i0 + t;
             for (std::size_t j = 0; j < p.n; ++j) {
-                const vec wj = S::broadcast(wc[j]);
-                for (std::size_t v = 0; v < V; ++v)
-                    acc[v] = S::fmadd(S::load(xt + j * p.ldx + v * W), wj, acc[v]);
+                vec wj[K];
+                static_for<K>([&](auto c)
+                                  LINSWEEP_LAMBDA_INLINE { wj[c] = S::broadcast(wc[c * p.n_pad + j]); });
+                static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+                    const vec x = S::load(xt + j * p.ldx + v * W);
+                    static_for<K>([&](auto c)
+                                      LINSWEEP_LAMBDA_INLINE { acc[v][c] = S::fmadd(x, wj[c], acc[v][c]); });
+                });
             }
-            for (std::size_t v = 0; v < V; ++v) {
-                const std::size_t row = i0 + t + v * W;
-                vec yv = S::zero();
-                if (yc == nullptr) {
-                } else if (p.y_row == 1) {
-                    yv = S::load(yc + row);
-                } else {
-                    alignas(64) T yb[W];
-                    for (std::size_t l = 0; l < W; ++l) yb[l] = yc[(row + l) * p.y_row];
-                    yv = S::load(yb);
-                }
-                S::store(res + t + v * W, yv - acc[v] - bc);
-            }
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                const T* yc = p.y == nullptr ? nullptr : p.y + (c0 + c) * p.y_col;
+                const vec bc = S::broadcast(p.b[c0 + c]);
+                static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+                    const std::size_t row = i0 + t + v * W;
+                    vec yv = S::zero();
+                    if (yc == nullptr) {
+                    } else if (p.y_row == 1) {
+                        yv = S::load(yc + row);
+                    } else {
+                        alignas(64) T yb[W];
+                        for (std::size_t l = 0; l < W; ++l) yb[l] = yc[(row + l) * p.y_row];
+                        yv = S::load(yb);
+                    }
+                    S::store(res + c * p.chunk_rows + t + v * W, yv - acc[v][c] - bc);
+                });
+            });
         };
-        for (; t + tile * W <= vec_rows; t += tile * W) rows(std::integral_constant<std::size_t, tile>{});
+        constexpr std::size_t V = tile / K > 0 ? tile / K : 1;
+        for (; t + V * W <= vec_rows; t += V * W) rows(std::integral_constant<std::size_t, V>{});
         for (; t < vec_rows; t += W) rows(std::integral_constant<std::size_t, 1>{});
         for (; t < len; ++t) {  // fewer rows than a vector: only in the last chunk
             const std::size_t row = i0 + t;
-            T dot = T(0);
-            for (std::size_t j = 0; j < p.n; ++j) dot = dot + p.x[row + j * p.ldx] * wc[j];
-            res[t] = (yc == nullptr ? T(0) : yc[row * p.y_row]) - dot - p.b[c];
+            for (std::size_t c = 0; c < K; ++c) {
+                T dot = T(0);
+                for (std::size_t j = 0; j < p.n; ++j) dot = dot + p.x[row + j * p.ldx] * wc[c * p.n_pad + j];
+                const T* yc = p.y == nullptr ? nullptr : p.y + (c0 + c) * p.y_col;
+                res[c * p.chunk_rows + t] = (yc == nullptr ? T(0) : yc[row * p.y_row]) - dot - p.b[c0 + c];
+            }
         }
     }
 
-    // g[j] += sum_t x[i0+t][j] * res[t], `tile` columns at a time.
-    template <bool Prefetch>
-    static void update(const SweepPlan<T>& p, std::size_t i0, std::size_t len, const T* res, double* g)
+    // g_c[j] += sum_t x[i0+t][j] * res_c[t] for the K outputs from c0, a few columns at a time.
+    template <bool Prefetch, std::size_t K>
+    static void update(const SweepPlan<T>& p, std::size_t c0, std::size_t i0, std::size_t len, const T* res,
+                       double* slot)
     {
         const std::size_t vec_rows = len / W * W;
         auto columns = [&](std::size_t j, auto ncol) LINSWEEP_LAMBDA_INLINE {
             constexpr std::size_t C = decltype(ncol)::value;
             const T* xc[C];
-            double total[C] = {};
+            double total[C][K] = {};
             for (std::size_t q = 0; q < C; ++q) xc[q] = p.x + (j + q) * p.ldx + i0;
             for (std::size_t t0 = 0; t0 < vec_rows; t0 += flush * W) {
                 const std::size_t t1 = min_size(vec_rows, t0 + flush * W);
-                vec acc[C];
-                for (std::size_t q = 0; q < C; ++q) acc[q] = S::zero();
+                vec acc[C][K];
+                static_for<C>([&](auto q) LINSWEEP_LAMBDA_INLINE {
+                    static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { acc[q][c] = S::zero(); });
+                });
                 for (std::size_t t = t0; t < t1; t += W) {
-                    const vec rv = S::load(res + t);
+                    vec rv[K];
+                    static_for<K>(
+                        [&](auto c) LINSWEEP_LAMBDA_INLINE { rv[c] = S::load(res + c * p.chunk_rows + t); });
                     static_for<C>([&](auto q) LINSWEEP_LAMBDA_INLINE {
                         if constexpr (Prefetch) prefetch_bytes(xc[q] + t, p.chunk_rows * sizeof(T));
-                        acc[q] = S::fmadd(S::load(xc[q] + t), rv, acc[q]);
+                        const vec x = S::load(xc[q] + t);
+                        static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                            acc[q][c] = S::fmadd(x, rv[c], acc[q][c]);
+                        });
                     });
                 }
-                for (std::size_t q = 0; q < C; ++q) total[q] += static_cast<double>(S::sum(acc[q]));
+                for (std::size_t q = 0; q < C; ++q)
+                    for (std::size_t c = 0; c < K; ++c) total[q][c] += static_cast<double>(S::sum(acc[q][c]));
             }
             for (std::size_t t = vec_rows; t < len; ++t)
                 for (std::size_t q = 0; q < C; ++q)
-                    total[q] += static_cast<double>(xc[q][t]) * static_cast<double>(res[t]);
-            for (std::size_t q = 0; q < C; ++q) g[j + q] += total[q];
+                    for (std::size_t c = 0; c < K; ++c)
+                        total[q][c] +=
+                            static_cast<double>(xc[q][t]) * static_cast<double>(res[c * p.chunk_rows + t]);
+            for (std::size_t q = 0; q < C; ++q)
+                for (std::size_t c = 0; c < K; ++c) slot[p.slot.g_offset(c0 + c) + j + q] += total[q][c];
         };
+        constexpr std::size_t C = tile / K > 0 ? tile / K : 1;
         std::size_t j = 0;
-        for (; j + tile <= p.n; j += tile) columns(j, std::integral_constant<std::size_t, tile>{});
+        for (; j + C <= p.n; j += C) columns(j, std::integral_constant<std::size_t, C>{});
         for (; j < p.n; ++j) columns(j, std::integral_constant<std::size_t, 1>{});
     }
 
@@ -99,23 +129,26 @@ template <class S> struct ColMajorSweep {
     {
         const detail::SlotLayout& L = p.slot;
         const std::size_t i0 = q * p.chunk_rows, len = min_size(p.m, i0 + p.chunk_rows) - i0;
-        for (std::size_t c = 0; c < p.k; ++c) {
-            residuals(p, c, i0, len, res);
-            double* s = slot + L.s_offset() + c * max_lanes;
-            double* e = slot + L.e_offset();
-            std::size_t t = 0;
-            for (; t + W <= len; t += W) add_sum_and_squares<S>(s, e, S::load(res + t));
-            for (; t < len; ++t) {
-                const double rt = res[t];
-                s[0] += rt;
-                e[0] += rt * rt;
+        for_each_tile<Kmax>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
+            constexpr std::size_t K = decltype(kt)::value;
+            residuals<K>(p, c0, i0, len, res);
+            for (std::size_t c = 0; c < K; ++c) {
+                const T* rc = res + c * p.chunk_rows;
+                double* s = slot + L.s_offset(c0 + c);
+                double* e = slot + L.e_offset(c0 + c);
+                std::size_t t = 0;
+                for (; t + W <= len; t += W) add_sum_and_squares<S>(s, e, S::load(rc + t));
+                for (; t < len; ++t) {
+                    const double rt = rc[t];
+                    s[0] += rt;
+                    e[0] += rt * rt;
+                }
             }
-            double* g = slot + L.g_offset() + c * p.n_pad;
             if (p.tuning.prefetch != 0)
-                update<true>(p, i0, len, res, g);
+                update<true, K>(p, c0, i0, len, res, slot);
             else
-                update<false>(p, i0, len, res, g);
-        }
+                update<false, K>(p, c0, i0, len, res, slot);
+        });
     }
 };
 

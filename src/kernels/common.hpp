@@ -53,6 +53,22 @@ constexpr std::size_t min_size(std::size_t a, std::size_t b)
     return a < b ? a : b;
 }
 
+// Outputs swept together: each vector of X loaded serves every output of a tile (its K
+// accumulators, its K residuals). Four where there are 32 vector registers, two with 16. k outputs
+// go in tiles of `size`, the rest one at a time (two instantiations per kernel, not k); each
+// output's sums are formed in the same order whatever its tile.
+template <class S> struct OutputTile {
+    static constexpr std::size_t size = S::registers >= 32 ? 4 : 2;
+    static_assert(size <= detail::max_output_tile, "the workspace holds at most max_output_tile outputs");
+};
+// f(c0, integral_constant<K>) for the tiles of outputs [0, k): K = Tile, then K = 1.
+template <std::size_t Tile, class F> LINSWEEP_KERNEL_INLINE void for_each_tile(std::size_t k, F&& f)
+{
+    std::size_t c = 0;
+    for (; c + Tile <= k; c += Tile) f(c, std::integral_constant<std::size_t, Tile>{});
+    for (; c < k; ++c) f(c, std::integral_constant<std::size_t, 1>{});
+}
+
 // Prefetch hint for the byte at p + bytes, which may lie past the end of X: the address is formed
 // as an integer, since a pointer past the array would be undefined behaviour. Locality 3: into L1;
 // 2: into L2.

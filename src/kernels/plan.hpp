@@ -80,15 +80,20 @@ constexpr std::size_t block_rows_for(std::size_t row_bytes, std::size_t max_rows
     return rows;
 }
 
-// Partial sums of one chunk, in double: G (k rows of n_pad), then s lanes (k x max_lanes), then
-// loss lanes (max_lanes). Chunks are combined pairwise in a fixed tree.
+// Partial sums of one chunk, in double: G (k rows of n_pad), then the s lanes of each output
+// (k x max_lanes), then the loss lanes of each output (k x max_lanes), so that every output's sums
+// are those of sweeping it alone. Chunks are combined pairwise in a fixed tree.
 struct SlotLayout {
     std::size_t n_pad, k;
-    constexpr std::size_t g_offset() const { return 0; }
-    constexpr std::size_t s_offset() const { return k * n_pad; }
-    constexpr std::size_t e_offset() const { return s_offset() + k * max_lanes; }
-    constexpr std::size_t stride() const { return round_up(e_offset() + max_lanes, 8); }
+    constexpr std::size_t g_offset(std::size_t c = 0) const { return c * n_pad; }
+    constexpr std::size_t s_offset(std::size_t c = 0) const { return k * n_pad + c * max_lanes; }
+    constexpr std::size_t e_offset(std::size_t c = 0) const { return k * n_pad + (k + c) * max_lanes; }
+    constexpr std::size_t stride() const { return round_up(k * n_pad + 2 * k * max_lanes, 8); }
 };
+
+// The most outputs a kernel sweeps together (common.hpp's OutputTile, per ISA): column-major
+// scratch holds this many outputs' residuals per thread.
+constexpr std::size_t max_output_tile = 4;
 
 // How the kernels walk memory (public: linsweep::Tuning), resolved for one call. Every setting
 // reads the same elements and does the same arithmetic in the same order.
@@ -148,7 +153,7 @@ template <class T> struct MomentsPlan {
 
 // The kernels of one element type. Each works on chunk q (rows [q*chunk_rows, ...)):
 //  sweep:   for every chunk q of the set, zeroes and fills its slot, slots + q * slot.stride()
-//           (SlotLayout); `scratch` holds chunk_rows values (column-major).
+//           (SlotLayout); `scratch` holds max_output_tile * chunk_rows values (column-major).
 //  predict: writes the chunk's predictions (if plan.out); false if one is not finite.
 //  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
 template <class T> struct TypedKernels {

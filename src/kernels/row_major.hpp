@@ -1,12 +1,16 @@
 // The one-sweep kernel on row-major X: the chunks of one ChunkSet (plan.hpp).
 //
-// A chunk is walked in blocks of rows. Per block and output:
-//  1. dot products: each row is read in address order, its vectors going alternately into its A
-//     accumulators (vector j into accumulator j % A);
-//  2. one transpose-sum per W rows turns the rows' accumulators into W dot products at once;
-//     residuals, their sums and squares follow, vectorized across rows;
+// A chunk is walked in blocks of rows, the outputs in tiles (common.hpp's OutputTile). Per block and
+// tile:
+//  1. dot products: each row is read in address order, each of its vectors once for every output
+//     of the tile, going alternately into the output's A accumulators (vector j into j % A);
+//  2. per output, one transpose-sum per W rows turns the rows' accumulators into W dot products at
+//     once; residuals, their sums and squares follow, vectorized across rows;
 //  3. G += block^T residuals, reading the block again from cache (L1 for short rows, L2 for long
-//     ones: block_rows_for), summed over the block's rows in `chains` interleaved partial sums.
+//     ones: block_rows_for), each vector of it once for every output of the tile, summed over the
+//     block's rows in `chains` interleaved partial sums per output.
+// Each output's numbers meet in the same order whatever the tile, so every output of a k-output
+// sweep has the bits of sweeping it alone.
 // How memory is walked (plan.hpp's RowKind; the tuning's knobs never change a sum):
 //  - short rows (under 4 KiB): a block is one sequential stream; the blocks of `regions` far-apart
 //    chunks are taken together, a row of each in turn, so that each core keeps several DRAM
@@ -40,6 +44,7 @@ template <class S> struct RowMajorSweep {
     static constexpr std::size_t chains = B < 4 ? B : 4;
     // Long rows read side by side: vectors per piece (512 bytes, a multiple of A).
     static constexpr std::size_t piece = 512 / (W * sizeof(T)) < A ? A : 512 / (W * sizeof(T)) / A * A;
+    static constexpr std::size_t Kmax = OutputTile<S>::size;
 
     static vec sum_chains(const vec* acc)
     {
@@ -52,80 +57,87 @@ template <class S> struct RowMajorSweep {
             return acc[0];
     }
 
-    // acc[j % A] += x[j] * w[j] for the vectors j in [j0, j1) of one row (j0 a multiple of A, j1 one
-    // too unless it is the row's end); the partial last vector through the tail. With Prefetch, each
-    // 64-byte line read asks for the line `ahead` bytes further.
-    template <bool Prefetch>
-    LINSWEEP_KERNEL_INLINE static void dot_range(const T* x, const T* w, const RowTail<S>& tail,
-                                                 bool overread_ok, std::size_t ahead, std::size_t j0,
-                                                 std::size_t j1, vec* acc)
+    // For the K outputs whose packed weights start at w (output c at w + c * ws):
+    // acc[c][j % A] += x[j] * w_c[j] for the vectors j in [j0, j1) of one row (j0 a multiple of A, j1
+    // one too unless it is the row's end); the partial last vector through the tail. With Prefetch,
+    // each 64-byte line read asks for the line `ahead` bytes further.
+    template <std::size_t K, bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static void dot_range(const T* x, const T* w, std::size_t ws,
+                                                 const RowTail<S>& tail, bool overread_ok, std::size_t ahead,
+                                                 std::size_t j0, std::size_t j1, vec (*acc)[A])
     {
-        auto add = [&](auto a, std::size_t j) LINSWEEP_LAMBDA_INLINE {
+        auto add = [&](auto a, std::size_t j, vec xv) LINSWEEP_LAMBDA_INLINE {
             if constexpr (Prefetch && (decltype(a)::value * W * sizeof(T)) % 64 == 0)
                 prefetch_bytes(x + j * W, ahead);
-            const vec xv = j < tail.full ? S::load(x + j * W) : tail.load(x + j * W, overread_ok);
-            acc[a] = S::fmadd(xv, S::load(w + j * W), acc[a]);
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                acc[c][a] = S::fmadd(xv, S::load(w + c * ws + j * W), acc[c][a]);
+            });
         };
         std::size_t j = j0;
         const std::size_t whole = min_size(j1, tail.full);
         for (; j + A <= whole; j += A)
-            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
-                const T* p = x + (j + a) * W;
-                if constexpr (Prefetch && (decltype(a)::value * W * sizeof(T)) % 64 == 0)
-                    prefetch_bytes(p, ahead);
-                acc[a] = S::fmadd(S::load(p), S::load(w + (j + a) * W), acc[a]);
-            });
+            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { add(a, j + a, S::load(x + (j + a) * W)); });
         static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
-            if (j + a < j1) add(a, j + a);
+            const std::size_t v = j + a;
+            if (v < j1) add(a, v, v < tail.full ? S::load(x + v * W) : tail.load(x + v * W, overread_ok));
         });
     }
 
-    // The dot product of the row at x with the packed weights w: the lanes of the result sum to it.
-    // V: vectors per row when known at compile time (short rows: fully unrolled, the weights stay
-    // in registers), 0 otherwise.
-    template <std::size_t V, bool Prefetch>
-    LINSWEEP_KERNEL_INLINE static vec dots(const T* x, const T* w, const RowTail<S>& tail, bool overread_ok,
-                                           std::size_t ahead)
+    // The dot products of the row at x with the K outputs' packed weights (w, stride ws): the
+    // lanes of out[c] sum to output c's. V: vectors per row when known at compile time (short rows:
+    // fully unrolled), 0 otherwise.
+    template <std::size_t V, std::size_t K, bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static void dots(const T* x, const T* w, std::size_t ws, const RowTail<S>& tail,
+                                            bool overread_ok, std::size_t ahead, vec* out)
     {
         if constexpr (V > 0) {
             static_assert(V <= max_short, "unrolled rows use one accumulator");
-            vec acc = S::zero();
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[c] = S::zero(); });
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
                 if constexpr (Prefetch && (v * W * sizeof(T)) % 64 == 0) prefetch_bytes(x + v * W, ahead);
                 const vec xv =
                     v + 1 == V && tail.count ? tail.load(x + v * W, overread_ok) : S::load(x + v * W);
-                acc = S::fmadd(xv, S::load(w + v * W), acc);
+                static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                    out[c] = S::fmadd(xv, S::load(w + c * ws + v * W), out[c]);
+                });
             });
-            return acc;
         } else if (tail.vectors() <= max_short) {
-            vec acc = S::zero();
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[c] = S::zero(); });
             for (std::size_t j = 0; j < tail.vectors(); ++j) {
                 if constexpr (Prefetch) prefetch_bytes(x + j * W, ahead);
                 const vec xv = j < tail.full ? S::load(x + j * W) : tail.load(x + j * W, overread_ok);
-                acc = S::fmadd(xv, S::load(w + j * W), acc);
+                static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                    out[c] = S::fmadd(xv, S::load(w + c * ws + j * W), out[c]);
+                });
             }
-            return acc;
         } else {
-            vec acc[A];
-            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[a] = S::zero(); });
-            dot_range<Prefetch>(x, w, tail, overread_ok, ahead, 0, tail.vectors(), acc);
-            return acc[0] + acc[1];
+            vec acc[K][A];
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[c][a] = S::zero(); });
+            });
+            dot_range<K, Prefetch>(x, w, ws, tail, overread_ok, ahead, 0, tail.vectors(), acc);
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[c] = acc[c][0] + acc[c][1]; });
         }
     }
 
-    // g[j0 .. j0+W) += sum_r res[r] * x[r][j0 ..] over the block's rows (row r into partial sum
-    // r % chains), then widened. Full: B rows, unrolled, so the broadcast residuals stay in registers.
-    template <bool Full, bool Tail>
+    // For the K outputs of a tile: g_c[j0 .. j0+W) += sum_r res_c[r] * x[r][j0 ..] over the block's
+    // rows (row r into partial sum r % chains), then widened. res_c = res + c * B, g_c = g + c * gs.
+    // Full: B rows, unrolled.
+    template <bool Full, bool Tail, std::size_t K>
     LINSWEEP_KERNEL_INLINE static void update_vec(const T* xi, std::size_t ldx, std::size_t nr, const T* res,
-                                                  double* g, std::size_t j0, const RowTail<S>& tail,
-                                                  bool overread_ok)
+                                                  double* g, std::size_t gs, std::size_t j0,
+                                                  const RowTail<S>& tail, bool overread_ok)
     {
-        vec acc[chains];
-        static_for<chains>([&](auto q) LINSWEEP_LAMBDA_INLINE { acc[q] = S::zero(); });
+        vec acc[K][chains];
+        static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+            static_for<chains>([&](auto q) LINSWEEP_LAMBDA_INLINE { acc[c][q] = S::zero(); });
+        });
         auto row = [&](std::size_t r, auto q) LINSWEEP_LAMBDA_INLINE {
             const T* xr = xi + r * ldx + j0;
             const vec x = Tail ? tail.load(xr, overread_ok) : S::load(xr);
-            acc[q] = S::fmadd(S::broadcast(res[r]), x, acc[q]);
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                acc[c][q] = S::fmadd(S::broadcast(res[c * B + r]), x, acc[c][q]);
+            });
         };
         if constexpr (Full) {
             static_for<B>([&](auto r) LINSWEEP_LAMBDA_INLINE {
@@ -139,7 +151,8 @@ template <class S> struct RowMajorSweep {
                 if (r + q < nr) row(r + q, q);
             });
         }
-        add_widened<S>(g + j0, sum_chains(acc));
+        static_for<K>([&](auto c)
+                          LINSWEEP_LAMBDA_INLINE { add_widened<S>(g + c * gs + j0, sum_chains(acc[c])); });
     }
 
     // One block: rows [i, i + nr) (nr = B when Full) of the chunk whose partial sums go to slot.
@@ -148,8 +161,8 @@ template <class S> struct RowMajorSweep {
         double* slot = nullptr;
     };
 
-    // The residuals of a block from its rows' dot products (rows: U*W accumulators, 0 past nr) into
-    // res (B values, 0 past nr); their sums and squares into the slot.
+    // The residuals of a block for output c from its rows' dot products (rows: U*W accumulators, 0
+    // past nr) into res (B values, 0 past nr); their sums and squares into the slot.
     template <bool Full>
     LINSWEEP_KERNEL_INLINE static void finish(const SweepPlan<T>& p, const Block& blk, std::size_t c,
                                               const vec* rows, T* res)
@@ -177,32 +190,33 @@ template <class S> struct RowMajorSweep {
             vec rv = yv - dot - bc;
             if (!Full) rv = S::select(S::first_lanes(blk.nr - u * W), rv);
             S::store(res + u * W, rv);
-            add_sum_and_squares<S>(blk.slot + L.s_offset() + c * max_lanes, blk.slot + L.e_offset(), rv);
+            add_sum_and_squares<S>(blk.slot + L.s_offset(c), blk.slot + L.e_offset(c), rv);
         });
     }
 
-    // Phase 3 of a block, output c, for the vectors [v0, v1) of its rows (the partial last vector
-    // through the tail).
-    template <bool Full, std::size_t V>
+    // Phase 3 of a block for the K outputs from c0, for the vectors [v0, v1) of its rows (the
+    // partial last vector through the tail); res holds the outputs' residuals, B apart.
+    template <bool Full, std::size_t V, std::size_t K>
     LINSWEEP_KERNEL_INLINE static void update(const SweepPlan<T>& p, const RowTail<S>& tail, const Block& blk,
-                                              std::size_t c, const T* res, std::size_t v0, std::size_t v1)
+                                              std::size_t c0, const T* res, std::size_t v0, std::size_t v1)
     {
         const T* xi = p.x + blk.i * p.ldx;
         const bool overread_ok = Full || blk.i + blk.nr <= tail.overread_rows;
-        double* g = blk.slot + p.slot.g_offset() + c * p.n_pad;
+        double* g = blk.slot + p.slot.g_offset(c0);
+        const std::size_t gs = p.n_pad;
         if constexpr (V > 0) {
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
                 if (v + 1 == V && tail.count)
-                    update_vec<Full, true>(xi, p.ldx, blk.nr, res, g, v * W, tail, overread_ok);
+                    update_vec<Full, true, K>(xi, p.ldx, blk.nr, res, g, gs, v * W, tail, overread_ok);
                 else
-                    update_vec<Full, false>(xi, p.ldx, blk.nr, res, g, v * W, tail, overread_ok);
+                    update_vec<Full, false, K>(xi, p.ldx, blk.nr, res, g, gs, v * W, tail, overread_ok);
             });
         } else {
             for (std::size_t j = v0; j < v1; ++j) {
                 if (j < tail.full)
-                    update_vec<Full, false>(xi, p.ldx, blk.nr, res, g, j * W, tail, overread_ok);
+                    update_vec<Full, false, K>(xi, p.ldx, blk.nr, res, g, gs, j * W, tail, overread_ok);
                 else
-                    update_vec<Full, true>(xi, p.ldx, blk.nr, res, g, j * W, tail, overread_ok);
+                    update_vec<Full, true, K>(xi, p.ldx, blk.nr, res, g, gs, j * W, tail, overread_ok);
             }
         }
     }
@@ -215,9 +229,9 @@ template <class S> struct RowMajorSweep {
         double* slot[detail::max_regions];
     };
 
-    // Short rows: blocks of `step` rows, every output, a block of each range at a time (a group),
-    // their rows read in turn. Phases 1-2 of the next (group, output) run before phase 3 of the
-    // current one, so that the core has independent work while a block's dot products,
+    // Short rows: blocks of `step` rows, every tile of outputs, a block of each range at a time (a
+    // group), their rows read in turn. Phases 1-2 of the next (group, tile) run before phase 3 of
+    // the current one, so that the core has independent work while a block's dot products,
     // transpose-sums and residuals wait on each other. Only the order of independent instructions
     // changes: each range's blocks and each sum are formed exactly as in a walk of that range alone.
     template <bool Full, std::size_t V, bool Prefetch>
@@ -225,13 +239,18 @@ template <class S> struct RowMajorSweep {
                                                     const Walk& w, std::size_t step)
     {
         const std::size_t ahead = p.tuning.prefetch;
-        // Two (group, output) pairs in flight: the one being read and the one being updated.
-        alignas(64) T res[2][detail::max_regions * B];
+        // Two (group, tile) pairs in flight: the one being read and the one being updated.
+        alignas(64) T res[2][detail::max_regions * Kmax * B];
         Block group[2][detail::max_regions];
-        std::size_t count[2] = {0, 0}, out[2] = {0, 0}, cur = 0;
+        std::size_t count[2] = {0, 0}, first[2] = {0, 0}, size[2] = {0, 0}, cur = 0;
         auto update_group = [&](std::size_t h) LINSWEEP_LAMBDA_INLINE {
-            for (std::size_t r = 0; r < count[h]; ++r)
-                update<Full, V>(p, tail, group[h][r], out[h], res[h] + r * B, 0, tail.vectors());
+            for (std::size_t r = 0; r < count[h]; ++r) {
+                const T* rr = res[h] + r * Kmax * B;
+                if (size[h] == Kmax)
+                    update<Full, V, Kmax>(p, tail, group[h][r], first[h], rr, 0, tail.vectors());
+                else
+                    update<Full, V, 1>(p, tail, group[h][r], first[h], rr, 0, tail.vectors());
+            }
         };
         for (std::size_t offset = 0;; offset += step) {
             Block g[detail::max_regions];
@@ -247,12 +266,15 @@ template <class S> struct RowMajorSweep {
                                         : KernelPath::short_partial,
                                    Prefetch, n > 1);
             }
-            for (std::size_t c = 0; c < p.k; ++c) {
-                const T* wc = p.w + c * p.n_pad;
-                vec rows[detail::max_regions][U * W];
+            for_each_tile<Kmax>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
+                constexpr std::size_t K = decltype(kt)::value;
+                const T* wc = p.w + c0 * p.n_pad;
+                vec rows[detail::max_regions][K][U * W];
                 auto row = [&](std::size_t r, std::size_t t) LINSWEEP_LAMBDA_INLINE {
                     const bool ok = Full || g[r].i + g[r].nr <= tail.overread_rows;
-                    rows[r][t] = dots<V, Prefetch>(p.x + (g[r].i + t) * p.ldx, wc, tail, ok, ahead);
+                    vec out[K];
+                    dots<V, K, Prefetch>(p.x + (g[r].i + t) * p.ldx, wc, p.n_pad, tail, ok, ahead, out);
+                    static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { rows[r][c][t] = out[c]; });
                 };
                 if constexpr (Full) {
                     static_for<B>([&](auto t) LINSWEEP_LAMBDA_INLINE {
@@ -263,24 +285,28 @@ template <class S> struct RowMajorSweep {
                         for (std::size_t r = 0; r < n; ++r)
                             if (t < g[r].nr) row(r, t);
                     for (std::size_t r = 0; r < n; ++r)
-                        for (std::size_t t = g[r].nr; t < U * W; ++t) rows[r][t] = S::zero();
+                        for (std::size_t c = 0; c < K; ++c)
+                            for (std::size_t t = g[r].nr; t < U * W; ++t) rows[r][c][t] = S::zero();
                 }
                 for (std::size_t r = 0; r < n; ++r) {
                     group[cur][r] = g[r];
-                    finish<Full>(p, g[r], c, rows[r], res[cur] + r * B);
+                    for (std::size_t c = 0; c < K; ++c)
+                        finish<Full>(p, g[r], c0 + c, rows[r][c], res[cur] + (r * Kmax + c) * B);
                 }
                 count[cur] = n;
-                out[cur] = c;
+                first[cur] = c0;
+                size[cur] = K;
                 cur ^= 1;
                 update_group(cur);  // the pair before this one
                 count[cur] = 0;
-            }
+            });
         }
         update_group(cur ^ 1);
     }
 
-    // Long rows: blocks of `step` rows of one range, every output. Phase 1 of each (block, output)
-    // runs together with phase 3 of the one before it, a step at a time (see the top of the file).
+    // Long rows: blocks of `step` rows of one range, every tile of outputs. Phase 1 of each
+    // (block, tile) runs together with phase 3 of the one before it, a step at a time (see the top
+    // of the file).
     template <bool Prefetch>
     LINSWEEP_KERNEL_INLINE static void long_blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
                                                    std::size_t begin, std::size_t end, double* slot,
@@ -293,47 +319,57 @@ template <class S> struct RowMajorSweep {
         detail::count_path(detail::KernelPath::long_rows, Prefetch, streams > 1);
         const std::size_t span = streams > 1 ? piece : whole;  // vectors of a row per step
         const std::size_t pieces = whole == 0 ? 1 : (whole + span - 1) / span;
-        alignas(64) T res[2][B];
+        alignas(64) T res[2][Kmax * B];
         Block prev;
-        std::size_t prev_c = 0, cur = 0;
+        std::size_t prev_c = 0, prev_k = 0, cur = 0;
         bool pending = false;
+        auto update_prev = [&](std::size_t v0, std::size_t v1) LINSWEEP_LAMBDA_INLINE {
+            if (prev_k == Kmax)
+                update<false, 0, Kmax>(p, tail, prev, prev_c, res[cur ^ 1], v0, v1);
+            else
+                update<false, 0, 1>(p, tail, prev, prev_c, res[cur ^ 1], v0, v1);
+        };
         for (std::size_t i = begin; i < end; i += step) {
             const Block blk{i, min_size(step, end - i), slot};
             const bool ok = i + blk.nr <= tail.overread_rows;
             const T* xi = p.x + i * p.ldx;
             const std::size_t groups = (blk.nr + streams - 1) / streams, steps = groups * pieces;
-            for (std::size_t c = 0; c < p.k; ++c) {
-                const T* wc = p.w + c * p.n_pad;
-                vec acc[B][A];
+            for_each_tile<Kmax>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
+                constexpr std::size_t K = decltype(kt)::value;
+                const T* wc = p.w + c0 * p.n_pad;
+                vec acc[B][K][A];
                 for (std::size_t r = 0; r < blk.nr; ++r)
-                    static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[r][a] = S::zero(); });
+                    static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                        static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[r][c][a] = S::zero(); });
+                    });
                 for (std::size_t t = 0; t < steps; ++t) {
                     // Step t: piece (t % pieces) of the rows of group (t / pieces).
                     const std::size_t r0 = t / pieces * streams, j0 = t % pieces * span;
                     const std::size_t r1 = min_size(blk.nr, r0 + streams), j1 = min_size(whole, j0 + span);
                     for (std::size_t r = r0; r < r1; ++r)
-                        dot_range<Prefetch>(xi + r * p.ldx, wc, tail, ok, ahead, j0, j1, acc[r]);
-                    if (pending)
-                        update<false, 0>(p, tail, prev, prev_c, res[cur ^ 1], vectors * t / steps,
-                                         vectors * (t + 1) / steps);
+                        dot_range<K, Prefetch>(xi + r * p.ldx, wc, p.n_pad, tail, ok, ahead, j0, j1, acc[r]);
+                    if (pending) update_prev(vectors * t / steps, vectors * (t + 1) / steps);
                 }
-                vec rows[U * W];
+                vec rows[K][U * W];
                 for (std::size_t r = 0; r < U * W; ++r) {
                     if (r >= blk.nr) {
-                        rows[r] = S::zero();
+                        static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { rows[c][r] = S::zero(); });
                         continue;
                     }
-                    dot_range<Prefetch>(xi + r * p.ldx, wc, tail, ok, ahead, whole, vectors, acc[r]);
-                    rows[r] = acc[r][0] + acc[r][1];
+                    dot_range<K, Prefetch>(xi + r * p.ldx, wc, p.n_pad, tail, ok, ahead, whole, vectors,
+                                           acc[r]);
+                    static_for<K>([&](auto c)
+                                      LINSWEEP_LAMBDA_INLINE { rows[c][r] = acc[r][c][0] + acc[r][c][1]; });
                 }
-                finish<false>(p, blk, c, rows, res[cur]);
+                for (std::size_t c = 0; c < K; ++c) finish<false>(p, blk, c0 + c, rows[c], res[cur] + c * B);
                 prev = blk;
-                prev_c = c;
+                prev_c = c0;
+                prev_k = K;
                 pending = true;
                 cur ^= 1;
-            }
+            });
         }
-        if (pending) update<false, 0>(p, tail, prev, prev_c, res[cur ^ 1], 0, vectors);
+        if (pending) update_prev(0, vectors);
     }
 
     template <std::size_t V, bool Prefetch>

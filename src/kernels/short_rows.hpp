@@ -37,6 +37,7 @@ template <class S, std::size_t N> struct ShortRowsSweep {
     }
 
     // Whole blocks of W rows from i0 while they fit before i1; returns the first row left over.
+    // Outputs in tiles: each block's vectors loaded once serve every output of the tile.
     template <bool Prefetch>
     LINSWEEP_KERNEL_INLINE static std::size_t run(const SweepPlan<T>& p, std::size_t i0, std::size_t i1,
                                                   double* slot)
@@ -44,49 +45,60 @@ template <class S, std::size_t N> struct ShortRowsSweep {
         const detail::SlotLayout& L = p.slot;
         const std::size_t blocks = (i1 - i0) / W, ahead = p.tuning.prefetch;
         if (blocks > 0) detail::count_path(detail::KernelPath::packed_rows, Prefetch, false);
-        for (std::size_t c = 0; c < p.k; ++c) {
-            alignas(64) T tiled[W];
-            for (std::size_t l = 0; l < W; ++l) tiled[l] = p.w[c * p.n_pad + l % N];
-            const vec wt = S::load(tiled), bc = S::broadcast(p.b[c]);
-            const T* yc = p.y == nullptr ? nullptr : p.y + c * p.y_col;  // null: Y = 0 (Gram sweeps)
-            double* lanes = slot + L.g_offset() + c * p.n_pad;  // W lanes, folded into n columns below
+        for_each_tile<OutputTile<S>::size>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
+            constexpr std::size_t K = decltype(kt)::value;
+            vec wt[K], bc[K];
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                alignas(64) T tiled[W];
+                for (std::size_t l = 0; l < W; ++l) tiled[l] = p.w[(c0 + c) * p.n_pad + l % N];
+                wt[c] = S::load(tiled);
+                bc[c] = S::broadcast(p.b[c0 + c]);
+            });
             for (std::size_t b = 0; b < blocks; ++b) {
                 const std::size_t i = i0 + b * W;
                 const T* xb = p.x + i * N;
-                vec x[N], prod[N];
+                vec x[N];
                 static_for<N>([&](auto q) LINSWEEP_LAMBDA_INLINE {
                     if constexpr (Prefetch && (q * W * sizeof(T)) % 64 == 0)
                         prefetch_bytes(xb + q * W, ahead);
                     x[q] = S::load(xb + q * W);
-                    prod[q] = x[q] * wt;
                 });
-                const vec dot = row_sums(prod);
-                vec yv = S::zero();
-                if (yc != nullptr) {
-                    if (p.y_row == 1) {
-                        yv = S::load(yc + i);
-                    } else {
-                        alignas(64) T yb[W];
-                        for (std::size_t l = 0; l < W; ++l) yb[l] = yc[(i + l) * p.y_row];
-                        yv = S::load(yb);
+                static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                    vec prod[N];
+                    static_for<N>([&](auto q) LINSWEEP_LAMBDA_INLINE { prod[q] = x[q] * wt[c]; });
+                    const vec dot = row_sums(prod);
+                    // null Y: Y = 0 (Gram sweeps)
+                    const T* yc = p.y == nullptr ? nullptr : p.y + (c0 + c) * p.y_col;
+                    vec yv = S::zero();
+                    if (yc != nullptr) {
+                        if (p.y_row == 1) {
+                            yv = S::load(yc + i);
+                        } else {
+                            alignas(64) T yb[W];
+                            for (std::size_t l = 0; l < W; ++l) yb[l] = yc[(i + l) * p.y_row];
+                            yv = S::load(yb);
+                        }
                     }
-                }
-                const vec rv = yv - dot - bc;
-                add_sum_and_squares<S>(slot + L.s_offset() + c * max_lanes, slot + L.e_offset(), rv);
-                vec acc = S::zero();
-                static_for<N>([&](auto q) LINSWEEP_LAMBDA_INLINE {
-                    acc = S::fmadd(S::template permute<Spread<q>>(rv), x[q], acc);
+                    const vec rv = yv - dot - bc[c];
+                    add_sum_and_squares<S>(slot + L.s_offset(c0 + c), slot + L.e_offset(c0 + c), rv);
+                    vec acc = S::zero();
+                    static_for<N>([&](auto q) LINSWEEP_LAMBDA_INLINE {
+                        acc = S::fmadd(S::template permute<Spread<q>>(rv), x[q], acc);
+                    });
+                    add_widened<S>(slot + L.g_offset(c0 + c), acc);  // W lanes, folded below
                 });
-                add_widened<S>(lanes, acc);
             }
             // Lane l holds column l % N: fold the P lanes of each column, in lane order.
-            double column[N];
-            for (std::size_t j = 0; j < N; ++j) {
-                column[j] = 0;
-                for (std::size_t r = 0; r < P; ++r) column[j] += lanes[r * N + j];
+            for (std::size_t c = c0; c < c0 + K; ++c) {
+                double* lanes = slot + L.g_offset(c);
+                double column[N];
+                for (std::size_t j = 0; j < N; ++j) {
+                    column[j] = 0;
+                    for (std::size_t r = 0; r < P; ++r) column[j] += lanes[r * N + j];
+                }
+                for (std::size_t l = 0; l < W; ++l) lanes[l] = l < N ? column[l] : 0.0;
             }
-            for (std::size_t l = 0; l < W; ++l) lanes[l] = l < N ? column[l] : 0.0;
-        }
+        });
         return i0 + blocks * W;
     }
 };
