@@ -60,16 +60,20 @@ namespace {
 struct Shape {
     std::size_t m, n, k;
     bool latency;  // one thread only, plus the public API's Regressor::step
+    bool outputs;  // k outputs: linsweep on its widest ISA only (against its own k = 1 row)
 };
 
 const std::vector<Shape> full_shapes = {
-    {2048, 64, 1, false},    {32768, 128, 1, false}, {1000000, 64, 1, false}, {250000, 256, 1, false},
-    {4000000, 16, 1, false}, {200000, 8, 1, false},  {20000, 4096, 1, false}, {1000000, 64, 4, false},
-    {256, 16, 1, true},      {1024, 32, 1, true},
+    {2048, 64, 1, false, false},    {32768, 128, 1, false, false}, {1000000, 64, 1, false, false},
+    {250000, 256, 1, false, false}, {4000000, 16, 1, false, false}, {200000, 8, 1, false, false},
+    {20000, 4096, 1, false, false}, {1000000, 64, 2, false, true},  {1000000, 64, 4, false, true},
+    {1000000, 64, 8, false, true},  {1000000, 64, 16, false, true}, {250000, 256, 2, false, true},
+    {250000, 256, 4, false, true},  {250000, 256, 8, false, true},  {250000, 256, 16, false, true},
+    {256, 16, 1, true, false},      {1024, 32, 1, true, false},
 };
 const std::vector<Shape> quick_shapes = {
-    {2048, 64, 1, false}, {32768, 128, 1, false}, {32768, 128, 4, false},
-    {256, 16, 1, true},   {1024, 32, 1, true},
+    {2048, 64, 1, false, false}, {32768, 128, 1, false, false}, {32768, 128, 4, false, true},
+    {256, 16, 1, true, false},   {1024, 32, 1, true, false},
 };
 
 std::atomic<bool> g_disagreement{false};
@@ -321,15 +325,18 @@ template <class T>
 void register_problem(const Config& c, const Shape& s, const BlasInfo& openblas, const BlasInfo& blis)
 {
     const std::vector<int> threads = s.latency ? std::vector<int>{1} : c.threads;
-    for (int t : threads)
-        add<T>(c, "read_bandwidth", s, t, [t](auto& st, const auto& p) { run_read_bandwidth(st, p, t); });
+    if (!s.outputs)
+        for (int t : threads)
+            add<T>(c, "read_bandwidth", s, t, [t](auto& st, const auto& p) { run_read_bandwidth(st, p, t); });
     for (linsweep::Isa isa : linsweep::compiled_isas()) {
         if (!linsweep::isa_supported(isa) || (c.isa && isa != *c.isa)) continue;
+        if (s.outputs && !c.isa && isa != linsweep::best_isa()) continue;
         for (int t : threads)
             add_gradient<T>(
                 c, std::string("linsweep.") + linsweep::isa_name(isa), s, t,
                 [isa, t](const Problem<T>& p) { return std::make_unique<Linsweep<T>>(p, isa, t); });
     }
+    if (s.outputs) return;
     auto add_blas = [&](const char* variant, const BlasInfo& info, auto make) {
         if (info.library.empty()) return;  // not built in
         for (int t : threads) {
@@ -372,7 +379,7 @@ Shape parse_shape(const std::string& text)
         std::fprintf(stderr, "linsweep_bench: bad shape '%s' (expected MxN or MxNxK)\n", text.c_str());
         std::exit(2);
     }
-    return {std::size_t(m), std::size_t(n), std::size_t(k), false};
+    return {std::size_t(m), std::size_t(n), std::size_t(k), false, false};
 }
 
 Config parse_own_flags(int& argc, char** argv)

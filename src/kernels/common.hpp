@@ -54,11 +54,13 @@ constexpr std::size_t min_size(std::size_t a, std::size_t b)
 }
 
 // Outputs swept together: each vector of X loaded serves every output of a tile (its K
-// accumulators, its K residuals). Four where there are 32 vector registers, two with 16. k outputs
-// go in tiles of `size`, the rest one at a time (two instantiations per kernel, not k); each
-// output's sums are formed in the same order whatever its tile.
+// accumulators, its K residuals). Four where there are 32 vector registers, two with 16; fully
+// unrolled short rows keep two (four spilled registers there and ran slower: 1,000,000 x 64 double,
+// k = 4, AVX-512). k outputs go in tiles of `size`, the rest one at a time (two instantiations per
+// kernel, not k); each output's sums are formed in the same order whatever its tile.
 template <class S> struct OutputTile {
     static constexpr std::size_t size = S::registers >= 32 ? 4 : 2;
+    static constexpr std::size_t unrolled = 2;
     static_assert(size <= detail::max_output_tile, "the workspace holds at most max_output_tile outputs");
 };
 // f(c0, integral_constant<K>) for the tiles of outputs [0, k): K = Tile, then K = 1.

@@ -120,6 +120,31 @@ template <class S> struct RowMajorSweep {
         }
     }
 
+    // Full blocks of unrolled rows: the dot products of `rows_per_pass` consecutive rows (the first
+    // at x) with the K outputs' weights, each weight vector loaded once for those rows; out[g][c] as
+    // dots() gives it for row g, output c (the same accumulator sequence).
+    static constexpr std::size_t rows_per_pass = B < 4 ? B : 4;
+    template <std::size_t V, std::size_t K, bool Prefetch>
+    LINSWEEP_KERNEL_INLINE static void dots_rows(const T* x, std::size_t ldx, const T* w, std::size_t ws,
+                                                 const RowTail<S>& tail, std::size_t ahead, vec (*out)[K])
+    {
+        constexpr std::size_t G = rows_per_pass;
+        static_for<G>([&](auto g) LINSWEEP_LAMBDA_INLINE {
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[g][c] = S::zero(); });
+        });
+        static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
+            vec wv[K];
+            static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { wv[c] = S::load(w + c * ws + v * W); });
+            static_for<G>([&](auto g) LINSWEEP_LAMBDA_INLINE {
+                const T* xr = x + g * ldx + v * W;
+                if constexpr (Prefetch && (v * W * sizeof(T)) % 64 == 0) prefetch_bytes(xr, ahead);
+                const vec xv = v + 1 == V && tail.count ? tail.load(xr, true) : S::load(xr);
+                static_for<K>([&](auto c)
+                                  LINSWEEP_LAMBDA_INLINE { out[g][c] = S::fmadd(xv, wv[c], out[g][c]); });
+            });
+        });
+    }
+
     // For the K outputs of a tile: g_c[j0 .. j0+W) += sum_r res_c[r] * x[r][j0 ..] over the block's
     // rows (row r into partial sum r % chains), then widened. res_c = res + c * B, g_c = g + c * gs.
     // Full: B rows, unrolled.
@@ -239,6 +264,7 @@ template <class S> struct RowMajorSweep {
                                                     const Walk& w, std::size_t step)
     {
         const std::size_t ahead = p.tuning.prefetch;
+        constexpr std::size_t Kt = V > 0 ? OutputTile<S>::unrolled : Kmax;  // outputs per tile
         // Two (group, tile) pairs in flight: the one being read and the one being updated.
         alignas(64) T res[2][detail::max_regions * Kmax * B];
         Block group[2][detail::max_regions];
@@ -246,8 +272,8 @@ template <class S> struct RowMajorSweep {
         auto update_group = [&](std::size_t h) LINSWEEP_LAMBDA_INLINE {
             for (std::size_t r = 0; r < count[h]; ++r) {
                 const T* rr = res[h] + r * Kmax * B;
-                if (size[h] == Kmax)
-                    update<Full, V, Kmax>(p, tail, group[h][r], first[h], rr, 0, tail.vectors());
+                if (size[h] == Kt)
+                    update<Full, V, Kt>(p, tail, group[h][r], first[h], rr, 0, tail.vectors());
                 else
                     update<Full, V, 1>(p, tail, group[h][r], first[h], rr, 0, tail.vectors());
             }
@@ -266,7 +292,7 @@ template <class S> struct RowMajorSweep {
                                         : KernelPath::short_partial,
                                    Prefetch, n > 1);
             }
-            for_each_tile<Kmax>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
+            for_each_tile<Kt>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
                 constexpr std::size_t K = decltype(kt)::value;
                 const T* wc = p.w + c0 * p.n_pad;
                 vec rows[detail::max_regions][K][U * W];
@@ -276,7 +302,21 @@ template <class S> struct RowMajorSweep {
                     dots<V, K, Prefetch>(p.x + (g[r].i + t) * p.ldx, wc, p.n_pad, tail, ok, ahead, out);
                     static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { rows[r][c][t] = out[c]; });
                 };
-                if constexpr (Full) {
+                if constexpr (Full && V > 0) {
+                    constexpr std::size_t G = rows_per_pass;
+                    static_for<B / G>([&](auto tg) LINSWEEP_LAMBDA_INLINE {
+                        for (std::size_t r = 0; r < n; ++r) {
+                            vec out[G][K];
+                            dots_rows<V, K, Prefetch>(p.x + (g[r].i + tg * G) * p.ldx, p.ldx, wc, p.n_pad,
+                                                      tail, ahead, out);
+                            static_for<G>([&](auto e) LINSWEEP_LAMBDA_INLINE {
+                                static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
+                                    rows[r][c][tg * G + e] = out[e][c];
+                                });
+                            });
+                        }
+                    });
+                } else if constexpr (Full) {
                     static_for<B>([&](auto t) LINSWEEP_LAMBDA_INLINE {
                         for (std::size_t r = 0; r < n; ++r) row(r, t);
                     });
