@@ -80,7 +80,7 @@ template <class S> struct ColMajorSweep {
     }
 
     // g_c[j] += sum_t x[i0+t][j] * res_c[t] for the K outputs from c0, a few columns at a time.
-    template <bool Prefetch, std::size_t K>
+    template <std::size_t K>
     static void update(const SweepPlan<T>& p, std::size_t c0, std::size_t i0, std::size_t len, const T* res,
                        double* slot)
     {
@@ -101,7 +101,7 @@ template <class S> struct ColMajorSweep {
                     static_for<K>(
                         [&](auto c) LINSWEEP_LAMBDA_INLINE { rv[c] = S::load(res + c * p.chunk_rows + t); });
                     static_for<C>([&](auto q) LINSWEEP_LAMBDA_INLINE {
-                        if constexpr (Prefetch) prefetch_bytes(xc[q] + t, p.chunk_rows * sizeof(T));
+                        if (p.tuning.prefetch != 0) prefetch_bytes(xc[q] + t, p.chunk_rows * sizeof(T));
                         const vec x = S::load(xc[q] + t);
                         static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                             acc[q][c] = S::fmadd(x, rv[c], acc[q][c]);
@@ -144,10 +144,7 @@ template <class S> struct ColMajorSweep {
                     e[0] += rt * rt;
                 }
             }
-            if (p.tuning.prefetch != 0)
-                update<true, K>(p, c0, i0, len, res, slot);
-            else
-                update<false, K>(p, c0, i0, len, res, slot);
+            update<K>(p, c0, i0, len, res, slot);
         });
     }
 };

@@ -41,8 +41,8 @@ template <class S> struct Predict {
                     for (std::size_t r = 0; r < W; ++r) {
                         vec d[K];
                         if (r < nr)
-                            Row::template dots<0, K, false>(p.x + (i + r) * p.ldx, wc, p.n_pad, tail,
-                                                            overread_ok, 0, d);
+                            Row::template dots<0, K>(p.x + (i + r) * p.ldx, wc, p.n_pad, tail, overread_ok, 0,
+                                                     d);
                         static_for<K>([&](auto c)
                                           LINSWEEP_LAMBDA_INLINE { rows[c][r] = r < nr ? d[c] : S::zero(); });
                     }

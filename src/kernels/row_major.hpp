@@ -59,15 +59,15 @@ template <class S> struct RowMajorSweep {
 
     // For the K outputs whose packed weights start at w (output c at w + c * ws):
     // acc[c][j % A] += x[j] * w_c[j] for the vectors j in [j0, j1) of one row (j0 a multiple of A, j1
-    // one too unless it is the row's end); the partial last vector through the tail. With Prefetch,
-    // each 64-byte line read asks for the line `ahead` bytes further.
-    template <std::size_t K, bool Prefetch>
+    // one too unless it is the row's end); the partial last vector through the tail. With `ahead` > 0,
+    // each 64-byte line read asks for the line `ahead` bytes further (the tuning's prefetch).
+    template <std::size_t K>
     LINSWEEP_KERNEL_INLINE static void dot_range(const T* x, const T* w, std::size_t ws,
                                                  const RowTail<S>& tail, bool overread_ok, std::size_t ahead,
                                                  std::size_t j0, std::size_t j1, vec (*acc)[A])
     {
         auto add = [&](auto a, std::size_t j, vec xv) LINSWEEP_LAMBDA_INLINE {
-            if constexpr (Prefetch && (decltype(a)::value * W * sizeof(T)) % 64 == 0)
+            if ((decltype(a)::value * W * sizeof(T)) % 64 == 0 && ahead != 0)
                 prefetch_bytes(x + j * W, ahead);
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                 acc[c][a] = S::fmadd(xv, S::load(w + c * ws + j * W), acc[c][a]);
@@ -86,7 +86,7 @@ template <class S> struct RowMajorSweep {
     // The dot products of the row at x with the K outputs' packed weights (w, stride ws): the
     // lanes of out[c] sum to output c's. V: vectors per row when known at compile time (short rows:
     // fully unrolled), 0 otherwise.
-    template <std::size_t V, std::size_t K, bool Prefetch>
+    template <std::size_t V, std::size_t K>
     LINSWEEP_KERNEL_INLINE static void dots(const T* x, const T* w, std::size_t ws, const RowTail<S>& tail,
                                             bool overread_ok, std::size_t ahead, vec* out)
     {
@@ -94,7 +94,7 @@ template <class S> struct RowMajorSweep {
             static_assert(V <= max_short, "unrolled rows use one accumulator");
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[c] = S::zero(); });
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
-                if constexpr (Prefetch && (v * W * sizeof(T)) % 64 == 0) prefetch_bytes(x + v * W, ahead);
+                if ((v * W * sizeof(T)) % 64 == 0 && ahead != 0) prefetch_bytes(x + v * W, ahead);
                 const vec xv =
                     v + 1 == V && tail.count ? tail.load(x + v * W, overread_ok) : S::load(x + v * W);
                 static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
@@ -104,7 +104,7 @@ template <class S> struct RowMajorSweep {
         } else if (tail.vectors() <= max_short) {
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[c] = S::zero(); });
             for (std::size_t j = 0; j < tail.vectors(); ++j) {
-                if constexpr (Prefetch) prefetch_bytes(x + j * W, ahead);
+                if (ahead != 0) prefetch_bytes(x + j * W, ahead);
                 const vec xv = j < tail.full ? S::load(x + j * W) : tail.load(x + j * W, overread_ok);
                 static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                     out[c] = S::fmadd(xv, S::load(w + c * ws + j * W), out[c]);
@@ -115,7 +115,7 @@ template <class S> struct RowMajorSweep {
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                 static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { acc[c][a] = S::zero(); });
             });
-            dot_range<K, Prefetch>(x, w, ws, tail, overread_ok, ahead, 0, tail.vectors(), acc);
+            dot_range<K>(x, w, ws, tail, overread_ok, ahead, 0, tail.vectors(), acc);
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[c] = acc[c][0] + acc[c][1]; });
         }
     }
@@ -124,7 +124,7 @@ template <class S> struct RowMajorSweep {
     // at x) with the K outputs' weights, each weight vector loaded once for those rows; out[g][c] as
     // dots() gives it for row g, output c (the same accumulator sequence).
     static constexpr std::size_t rows_per_pass = B < 4 ? B : 4;
-    template <std::size_t V, std::size_t K, bool Prefetch>
+    template <std::size_t V, std::size_t K>
     LINSWEEP_KERNEL_INLINE static void dots_rows(const T* x, std::size_t ldx, const T* w, std::size_t ws,
                                                  const RowTail<S>& tail, std::size_t ahead, vec (*out)[K])
     {
@@ -137,7 +137,7 @@ template <class S> struct RowMajorSweep {
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { wv[c] = S::load(w + c * ws + v * W); });
             static_for<G>([&](auto g) LINSWEEP_LAMBDA_INLINE {
                 const T* xr = x + g * ldx + v * W;
-                if constexpr (Prefetch && (v * W * sizeof(T)) % 64 == 0) prefetch_bytes(xr, ahead);
+                if ((v * W * sizeof(T)) % 64 == 0 && ahead != 0) prefetch_bytes(xr, ahead);
                 const vec xv = v + 1 == V && tail.count ? tail.load(xr, true) : S::load(xr);
                 static_for<K>([&](auto c)
                                   LINSWEEP_LAMBDA_INLINE { out[g][c] = S::fmadd(xv, wv[c], out[g][c]); });
@@ -259,7 +259,7 @@ template <class S> struct RowMajorSweep {
     // the current one, so that the core has independent work while a block's dot products,
     // transpose-sums and residuals wait on each other. Only the order of independent instructions
     // changes: each range's blocks and each sum are formed exactly as in a walk of that range alone.
-    template <bool Full, std::size_t V, bool Prefetch>
+    template <bool Full, std::size_t V>
     LINSWEEP_KERNEL_INLINE static void short_blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
                                                     const Walk& w, std::size_t step)
     {
@@ -290,7 +290,7 @@ template <class S> struct RowMajorSweep {
                 using detail::KernelPath;
                 detail::count_path(Full ? (V > 0 ? KernelPath::short_unrolled : KernelPath::short_general)
                                         : KernelPath::short_partial,
-                                   Prefetch, n > 1);
+                                   ahead != 0, n > 1);
             }
             for_each_tile<Kt>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
                 constexpr std::size_t K = decltype(kt)::value;
@@ -299,7 +299,7 @@ template <class S> struct RowMajorSweep {
                 auto row = [&](std::size_t r, std::size_t t) LINSWEEP_LAMBDA_INLINE {
                     const bool ok = Full || g[r].i + g[r].nr <= tail.overread_rows;
                     vec out[K];
-                    dots<V, K, Prefetch>(p.x + (g[r].i + t) * p.ldx, wc, p.n_pad, tail, ok, ahead, out);
+                    dots<V, K>(p.x + (g[r].i + t) * p.ldx, wc, p.n_pad, tail, ok, ahead, out);
                     static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { rows[r][c][t] = out[c]; });
                 };
                 if constexpr (Full && V > 0) {
@@ -307,8 +307,8 @@ template <class S> struct RowMajorSweep {
                     static_for<B / G>([&](auto tg) LINSWEEP_LAMBDA_INLINE {
                         for (std::size_t r = 0; r < n; ++r) {
                             vec out[G][K];
-                            dots_rows<V, K, Prefetch>(p.x + (g[r].i + tg * G) * p.ldx, p.ldx, wc, p.n_pad,
-                                                      tail, ahead, out);
+                            dots_rows<V, K>(p.x + (g[r].i + tg * G) * p.ldx, p.ldx, wc, p.n_pad, tail, ahead,
+                                            out);
                             static_for<G>([&](auto e) LINSWEEP_LAMBDA_INLINE {
                                 static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                                     rows[r][c][tg * G + e] = out[e][c];
@@ -347,7 +347,6 @@ template <class S> struct RowMajorSweep {
     // Long rows: blocks of `step` rows of one range, every tile of outputs. Phase 1 of each
     // (block, tile) runs together with phase 3 of the one before it, a step at a time (see the top
     // of the file).
-    template <bool Prefetch>
     LINSWEEP_KERNEL_INLINE static void long_blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
                                                    std::size_t begin, std::size_t end, double* slot,
                                                    std::size_t step)
@@ -356,7 +355,7 @@ template <class S> struct RowMajorSweep {
         const std::size_t ahead = p.tuning.prefetch, vectors = tail.vectors();
         const std::size_t whole = tail.full / A * A;  // read in pieces; the rest after the last step
         const std::size_t streams = p.tuning.row_streams;
-        detail::count_path(detail::KernelPath::long_rows, Prefetch, streams > 1);
+        detail::count_path(detail::KernelPath::long_rows, ahead != 0, streams > 1);
         const std::size_t span = streams > 1 ? piece : whole;  // vectors of a row per step
         const std::size_t pieces = whole == 0 ? 1 : (whole + span - 1) / span;
         alignas(64) T res[2][Kmax * B];
@@ -387,7 +386,7 @@ template <class S> struct RowMajorSweep {
                     const std::size_t r0 = t / pieces * streams, j0 = t % pieces * span;
                     const std::size_t r1 = min_size(blk.nr, r0 + streams), j1 = min_size(whole, j0 + span);
                     for (std::size_t r = r0; r < r1; ++r)
-                        dot_range<K, Prefetch>(xi + r * p.ldx, wc, p.n_pad, tail, ok, ahead, j0, j1, acc[r]);
+                        dot_range<K>(xi + r * p.ldx, wc, p.n_pad, tail, ok, ahead, j0, j1, acc[r]);
                     if (pending) update_prev(vectors * t / steps, vectors * (t + 1) / steps);
                 }
                 vec rows[K][U * W];
@@ -396,8 +395,7 @@ template <class S> struct RowMajorSweep {
                         static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { rows[c][r] = S::zero(); });
                         continue;
                     }
-                    dot_range<K, Prefetch>(xi + r * p.ldx, wc, p.n_pad, tail, ok, ahead, whole, vectors,
-                                           acc[r]);
+                    dot_range<K>(xi + r * p.ldx, wc, p.n_pad, tail, ok, ahead, whole, vectors, acc[r]);
                     static_for<K>([&](auto c)
                                       LINSWEEP_LAMBDA_INLINE { rows[c][r] = acc[r][c][0] + acc[r][c][1]; });
                 }
@@ -412,14 +410,13 @@ template <class S> struct RowMajorSweep {
         if (pending) update_prev(0, vectors);
     }
 
-    template <std::size_t V, bool Prefetch>
-    LINSWEEP_KERNEL_FLATTEN static void run(const SweepPlan<T>& p, Walk w)
+    template <std::size_t V> LINSWEEP_KERNEL_FLATTEN static void run(const SweepPlan<T>& p, Walk w)
     {
         const RowTail<S> tail(p.m, p.n, p.ldx);
         const std::size_t R = detail::block_rows_for(p.n * sizeof(T), B);
         if (detail::row_kind(p.n * sizeof(T)) == detail::RowKind::long_rows) {
             for (std::size_t r = 0; r < w.count; ++r)
-                long_blocks<Prefetch>(p, tail, w.begin[r], w.end[r], w.slot[r], R);
+                long_blocks(p, tail, w.begin[r], w.end[r], w.slot[r], R);
             return;
         }
         if (R == B) {
@@ -432,9 +429,9 @@ template <class S> struct RowMajorSweep {
                     i0 + (min_size(i1, tail.overread_rows) - min_size(i0, tail.overread_rows)) / B * B;
                 w.begin[r] = full.end[r];
             }
-            short_blocks<true, V, Prefetch>(p, tail, full, B);
+            short_blocks<true, V>(p, tail, full, B);
         }
-        short_blocks<false, 0, Prefetch>(p, tail, w, R);
+        short_blocks<false, 0>(p, tail, w, R);
     }
 
     // Full blocks of rows of 1, 2, 4 or 8 vectors have their own unrolled code; other counts up to
@@ -460,24 +457,13 @@ template <class S> struct RowMajorSweep {
             if constexpr (2 * n <= W) {
                 if (p.n == n && p.ldx == n)
                     for (std::size_t r = 0; r < w.count; ++r)
-                        w.begin[r] =
-                            p.tuning.prefetch != 0
-                                ? ShortRowsSweep<S, n>::template run<true>(p, w.begin[r], w.end[r], w.slot[r])
-                                : ShortRowsSweep<S, n>::template run<false>(p, w.begin[r], w.end[r],
-                                                                            w.slot[r]);
+                        w.begin[r] = ShortRowsSweep<S, n>::run(p, w.begin[r], w.end[r], w.slot[r]);
             }
         });
-        auto with_prefetch = [&](auto v) LINSWEEP_LAMBDA_INLINE {
-            constexpr std::size_t V = decltype(v)::value;
-            if (p.tuning.prefetch != 0)
-                run<V, true>(p, w);
-            else
-                run<V, false>(p, w);
-        };
-        if (!unrolled(vectors)) return with_prefetch(std::integral_constant<std::size_t, 0>{});
+        if (!unrolled(vectors)) return run<0>(p, w);
         static_for<max_short>([&](auto v) LINSWEEP_LAMBDA_INLINE {
             if constexpr (unrolled(v + 1))
-                if (v + 1 == vectors) with_prefetch(std::integral_constant<std::size_t, v + 1>{});
+                if (v + 1 == vectors) run<v + 1>(p, w);
         });
     }
 };

@@ -38,13 +38,12 @@ template <class S, std::size_t N> struct ShortRowsSweep {
 
     // Whole blocks of W rows from i0 while they fit before i1; returns the first row left over.
     // Outputs in tiles: each block's vectors loaded once serve every output of the tile.
-    template <bool Prefetch>
     LINSWEEP_KERNEL_INLINE static std::size_t run(const SweepPlan<T>& p, std::size_t i0, std::size_t i1,
                                                   double* slot)
     {
         const detail::SlotLayout& L = p.slot;
         const std::size_t blocks = (i1 - i0) / W, ahead = p.tuning.prefetch;
-        if (blocks > 0) detail::count_path(detail::KernelPath::packed_rows, Prefetch, false);
+        if (blocks > 0) detail::count_path(detail::KernelPath::packed_rows, ahead != 0, false);
         for_each_tile<OutputTile<S>::size>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
             constexpr std::size_t K = decltype(kt)::value;
             vec wt[K], bc[K];
@@ -59,8 +58,7 @@ template <class S, std::size_t N> struct ShortRowsSweep {
                 const T* xb = p.x + i * N;
                 vec x[N];
                 static_for<N>([&](auto q) LINSWEEP_LAMBDA_INLINE {
-                    if constexpr (Prefetch && (q * W * sizeof(T)) % 64 == 0)
-                        prefetch_bytes(xb + q * W, ahead);
+                    if ((q * W * sizeof(T)) % 64 == 0 && ahead != 0) prefetch_bytes(xb + q * W, ahead);
                     x[q] = S::load(xb + q * W);
                 });
                 static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
