@@ -12,8 +12,9 @@ endmacro()
 
 # GCC 12 reports false (maybe-)uninitialized warnings inside its own avx512fintrin.h (the
 # _mm512_undefined_* idiom that xsimd's haddp reaches).
-linsweep_isa(avx512 "^(x86_64|AMD64|amd64)$" -mavx512f -mavx512cd -mavx512dq -mavx512bw -mavx2 -mfma
+linsweep_isa(avx512 "^(x86_64|AMD64|amd64)$" -mavx512f -mavx512cd -mavx512dq -mavx512bw -mavx2 -mfma -mf16c
              -Wno-maybe-uninitialized -Wno-uninitialized)
-linsweep_isa(avx2 "^(x86_64|AMD64|amd64)$" -mavx2 -mfma)
+# F16C (its own cpuid bit, checked with AVX2): the float16 loads.
+linsweep_isa(avx2 "^(x86_64|AMD64|amd64)$" -mavx2 -mfma -mf16c)
 linsweep_isa(neon "^(aarch64|arm64)$")
 linsweep_isa(portable ".")

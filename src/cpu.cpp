@@ -50,7 +50,8 @@ CpuInfo detect()
     }
 
     __get_cpuid(1, &a, &b, &cx, &d);
-    const bool osxsave = cx & (1u << 27), avx = cx & (1u << 28), fma = cx & (1u << 12);
+    const bool osxsave = cx & (1u << 27), avx = cx & (1u << 28), fma = cx & (1u << 12),
+               f16c = cx & (1u << 29);
     if (!osxsave || !avx) return c;
     const unsigned long long xcr0 = read_xcr0();
     const bool os_ymm = (xcr0 & 0x6) == 0x6;    // XMM and YMM state
@@ -59,7 +60,7 @@ CpuInfo detect()
     const bool avx2 = b & (1u << 5);
     const bool avx512f = b & (1u << 16), avx512dq = b & (1u << 17), avx512cd = b & (1u << 28),
                avx512bw = b & (1u << 30);
-    c.avx2_fma = os_ymm && avx2 && fma;
+    c.avx2_fma = os_ymm && avx2 && fma && f16c;  // every AVX2 core has F16C; the kernels use it
     c.avx512 = c.avx2_fma && os_zmm && avx512f && avx512dq && avx512cd && avx512bw;
     return c;
 }

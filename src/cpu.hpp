@@ -12,8 +12,8 @@ struct CpuInfo {
     int family = 0, model = 0;
     std::string name;  // the brand string, when the CPU gives one
     // ISA support, the OS's register-state support included.
-    bool avx2_fma = false;
-    bool avx512 = false;  // F, CD, DQ, BW with ZMM and opmask state saved by the OS
+    bool avx2_fma = false;  // AVX2, FMA and F16C
+    bool avx512 = false;    // F, CD, DQ, BW with ZMM and opmask state saved by the OS
     bool neon = false;
     std::size_t last_level_cache = 0;  // bytes (Linux sysfs); 0 if unknown
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "combine_threads.hpp"
+#include "half_bits.hpp"
 #include "isa_registry.hpp"
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
@@ -92,10 +93,11 @@ void combine_slots(double* slots, std::size_t chunks, std::size_t stride, int th
     });
 }
 
-// sweep() and gram_sweep(): Y == nullptr selects the Gram sweep (Y = 0, weights negated).
-template <class T>
-double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixView<const T> W, const T* b,
-                  MatrixView<T> G, T* s, Workspace& ws, const KernelOptions& opt)
+// sweep() and gram_sweep() on X of storage type XT (arithmetic in T): Y == nullptr selects the Gram
+// sweep (Y = 0, weights negated).
+template <class XT, class T = arithmetic_t<XT>>
+double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT>>* Y, MatrixView<const T> W,
+                  const T* b, MatrixView<T> G, T* s, Workspace& ws, const KernelOptions& opt)
 {
     const bool gram = Y == nullptr;
     const char* wname = gram ? "P" : "W";
@@ -108,14 +110,14 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     check_view(G, "G", n, k);
     check_finite_weights(W, b, k, wname, gram ? "p0" : "b");
     if (opt.threads < 0) fail(Status::bad_option, "threads must be >= 0 (0 = OpenMP's default)");
-    const detail::TypedKernels<T>& kernels = detail::kernels_for(opt.isa).template of<T>();
+    const detail::TypedKernels<XT>& kernels = detail::kernels_for(opt.isa).template of<XT>();
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const auto [rows, chunks, threads] = detail::sweep_schedule(m, n, k, X.layout, opt.threads);
     const detail::WorkspaceLayout L = detail::sweep_layout(m, n, k, sizeof(T), X.layout, threads);
     auto* base = static_cast<unsigned char*>(ws.ensure(L.total()));
 
-    detail::SweepPlan<T> plan{};
+    detail::SweepPlan<XT> plan{};
     plan.x = X.data;
     plan.ldx = X.stride();
     plan.layout = X.layout;
@@ -132,7 +134,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     plan.n_pad = n_pad;
     plan.chunk_rows = rows;
     plan.slot = detail::SlotLayout{n_pad, k};
-    const detail::RowKind kind = detail::row_kind(n * sizeof(T));
+    const detail::RowKind kind = detail::row_kind(n * sizeof(XT));
     plan.tuning = detail::kernel_tuning(opt.tuning, kind);
     auto* slots = reinterpret_cast<double*>(base + L.w_bytes + L.b_bytes);
     T* scratch = reinterpret_cast<T*>(base + L.w_bytes + L.b_bytes + L.slot_bytes);
@@ -140,7 +142,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
 
     // Chunks [c0, c1) of one thread, in `regions` far-apart runs walked together, a chunk of each
     // at a time (row-major kernels read them side by side; column-major ones one after another).
-    auto walk = [&](const detail::SweepPlan<T>& p, std::size_t c0, std::size_t c1, T* own_scratch) {
+    auto walk = [&](const detail::SweepPlan<XT>& p, std::size_t c0, std::size_t c1, T* own_scratch) {
         const std::size_t regions = X.layout == Layout::row_major ? p.tuning.regions : 1;
         const std::size_t run = (c1 - c0 + regions - 1) / regions;
         for (std::size_t g = 0; g < run; ++g)
@@ -151,7 +153,7 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     // tunings; results are the same bits either way.
     const detail::TuningTrial trial =
         X.layout == Layout::row_major && !opt.tuning
-            ? detail::TuningTrial::begin(kind, m * n * sizeof(T), threads, plan.tuning)
+            ? detail::TuningTrial::begin(kind, m * n * sizeof(XT), threads, plan.tuning)
             : detail::TuningTrial();
     detail::for_each_share(chunks, threads, [&](std::size_t c0, std::size_t c1, int thread) {
         T* own_scratch = scratch + static_cast<std::size_t>(thread) * rows * detail::max_output_tile;
@@ -159,12 +161,13 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
         const std::size_t parts = trial.segments();
         for (std::size_t seg = 0; seg < parts; ++seg) {
             const std::size_t a = c0 + (c1 - c0) * seg / parts, b = c0 + (c1 - c0) * (seg + 1) / parts;
-            detail::SweepPlan<T> tried = plan;
+            detail::SweepPlan<XT> tried = plan;
             tried.tuning = trial.tuning(seg);
             const auto start = std::chrono::steady_clock::now();
             walk(tried, a, b, own_scratch);
             const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-            trial.record(seg, took.count(), double(std::min(m, b * rows) - a * rows) * double(n * sizeof(T)));
+            trial.record(seg, took.count(),
+                         double(std::min(m, b * rows) - a * rows) * double(n * sizeof(XT)));
         }
     });
     combine_slots(slots, chunks, stride, threads);
@@ -202,9 +205,9 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     return e;
 }
 
-template <class T>
-void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, MatrixView<T> Yhat, Workspace& ws,
-                  const KernelOptions& opt)
+template <class XT, class T = arithmetic_t<XT>>
+void predict_impl(MatrixView<const XT> X, MatrixView<const T> W, const T* b, MatrixView<T> Yhat,
+                  Workspace& ws, const KernelOptions& opt)
 {
     check_view(X, "X");
     const std::size_t m = X.rows, n = X.cols, k = W.cols;
@@ -214,7 +217,7 @@ void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, Matr
     check_view(Yhat, "Yhat", m, k);
     check_finite_weights(W, b, k, "W", "b");
     if (opt.threads < 0) fail(Status::bad_option, "threads must be >= 0 (0 = OpenMP's default)");
-    const detail::TypedKernels<T>& kernels = detail::kernels_for(opt.isa).template of<T>();
+    const detail::TypedKernels<XT>& kernels = detail::kernels_for(opt.isa).template of<XT>();
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const auto [rows, chunks, threads] = detail::sweep_schedule(m, n, k, X.layout, opt.threads);
@@ -224,7 +227,7 @@ void predict_impl(MatrixView<const T> X, MatrixView<const T> W, const T* b, Matr
     T* bp = reinterpret_cast<T*>(base + L.w_bytes);
     pack_weights(W, b, false, n_pad, wp, bp);
 
-    detail::PredictPlan<T> plan{X.data, X.stride(), X.layout, m, n, k, wp, bp, n_pad, rows, nullptr, 0, 0};
+    detail::PredictPlan<XT> plan{X.data, X.stride(), X.layout, m, n, k, wp, bp, n_pad, rows, nullptr, 0, 0};
     // Pass 1 checks that every prediction is finite, pass 2 writes them: Yhat is untouched on error.
     auto run = [&] {
         return detail::all_chunks(chunks, threads, [&](std::size_t q) { return kernels.predict(plan, q); });
@@ -279,6 +282,55 @@ void predict(MatrixView<const double> X, MatrixView<const double> W, const doubl
 {
     Workspace ws;
     predict_impl<double>(X, W, b, Yhat, ws, o);
+}
+
+// 16-bit X: the float path's arithmetic on X's exact upcast.
+double sweep(MatrixView<const float16> X, MatrixView<const float> Y, MatrixView<const float> W,
+             const float* b, MatrixView<float> G, float* s, Workspace& ws, const KernelOptions& o)
+{
+    return sweep_impl<float16>(X, &Y, W, b, G, s, ws, o);
+}
+double sweep(MatrixView<const bfloat16> X, MatrixView<const float> Y, MatrixView<const float> W,
+             const float* b, MatrixView<float> G, float* s, Workspace& ws, const KernelOptions& o)
+{
+    return sweep_impl<bfloat16>(X, &Y, W, b, G, s, ws, o);
+}
+double gram_sweep(MatrixView<const float16> X, MatrixView<const float> P, const float* p0,
+                  MatrixView<float> G, float* s, Workspace& ws, const KernelOptions& o)
+{
+    return sweep_impl<float16>(X, nullptr, P, p0, G, s, ws, o);
+}
+double gram_sweep(MatrixView<const bfloat16> X, MatrixView<const float> P, const float* p0,
+                  MatrixView<float> G, float* s, Workspace& ws, const KernelOptions& o)
+{
+    return sweep_impl<bfloat16>(X, nullptr, P, p0, G, s, ws, o);
+}
+void predict(MatrixView<const float16> X, MatrixView<const float> W, const float* b, MatrixView<float> Yhat,
+             Workspace& ws, const KernelOptions& o)
+{
+    predict_impl<float16>(X, W, b, Yhat, ws, o);
+}
+void predict(MatrixView<const bfloat16> X, MatrixView<const float> W, const float* b, MatrixView<float> Yhat,
+             Workspace& ws, const KernelOptions& o)
+{
+    predict_impl<bfloat16>(X, W, b, Yhat, ws, o);
+}
+
+float to_float(float16 v) noexcept
+{
+    return detail::half_to_float(v.bits);
+}
+float to_float(bfloat16 v) noexcept
+{
+    return detail::bfloat_to_float(v.bits);
+}
+float16 to_float16(float v) noexcept
+{
+    return float16{detail::float_to_half(v)};
+}
+bfloat16 to_bfloat16(float v) noexcept
+{
+    return bfloat16{detail::float_to_bfloat(v)};
 }
 
 }  // namespace linsweep

@@ -47,6 +47,37 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------
+// 16-bit storage for X: IEEE binary16 and bfloat16, as plain bits (no compiler extension types).
+// A sweep reads such an X with an exact conversion to float and computes as on float X (Y, W, b,
+// G are float), so its results are bitwise those of the float sweep on the exact upcast.
+// ---------------------------------------------------------------------------------------------
+
+struct float16 {
+    std::uint16_t bits = 0;
+};
+struct bfloat16 {
+    std::uint16_t bits = 0;
+};
+LINSWEEP_API float to_float(float16 v) noexcept;   // exact (subnormals, Inf, NaN included)
+LINSWEEP_API float to_float(bfloat16 v) noexcept;  // exact
+// Round to nearest, ties to even. Beyond float16's range (|v| >= 65520) the result is +-Inf; NaN
+// stays NaN.
+LINSWEEP_API float16 to_float16(float v) noexcept;
+LINSWEEP_API bfloat16 to_bfloat16(float v) noexcept;
+
+// The arithmetic type of a storage type of X: float for the 16-bit types, the type itself else.
+template <class X> struct arithmetic {
+    using type = X;
+};
+template <> struct arithmetic<float16> {
+    using type = float;
+};
+template <> struct arithmetic<bfloat16> {
+    using type = float;
+};
+template <class X> using arithmetic_t = typename arithmetic<X>::type;
+
+// ---------------------------------------------------------------------------------------------
 // Non-owning matrix views. X is never copied and never written.
 // ---------------------------------------------------------------------------------------------
 
@@ -124,7 +155,7 @@ LINSWEEP_API void reset_isa() noexcept;
 // tune file written by tune() for this CPU model, else from built-in defaults per CPU vendor and
 // family (see tuning_in_force()).
 struct Tuning {
-        // Row-major X with rows of 4 KiB and more: rows of a block read side by side, in 512-byte
+    // Row-major X with rows of 4 KiB and more: rows of a block read side by side, in 512-byte
     // pieces (1, 2, 4 or 8; each row is a DRAM stream of its own).
     unsigned row_streams = 1;
     // Software prefetch, in bytes ahead of each read of X (0: none; rounded to 64). Row-major: along
@@ -136,7 +167,8 @@ struct Tuning {
 
     bool operator==(const Tuning& o) const noexcept
     {
-        return row_streams == o.row_streams && prefetch_distance == o.prefetch_distance && regions == o.regions;
+        return row_streams == o.row_streams && prefetch_distance == o.prefetch_distance &&
+               regions == o.regions;
     }
     bool operator!=(const Tuning& o) const noexcept { return !(*this == o); }
 };
@@ -255,6 +287,25 @@ LINSWEEP_API void predict(MatrixView<const float> X, MatrixView<const float> W, 
                           MatrixView<float> Yhat, Workspace& ws, const KernelOptions& options = {});
 LINSWEEP_API void predict(MatrixView<const double> X, MatrixView<const double> W, const double* b,
                           MatrixView<double> Yhat, Workspace& ws, const KernelOptions& options = {});
+
+// The same three calls on a 16-bit X (float arithmetic): bitwise the results of the float calls on
+// X's exact upcast to float, at half the bytes read.
+LINSWEEP_API double sweep(MatrixView<const float16> X, MatrixView<const float> Y, MatrixView<const float> W,
+                          const float* b, MatrixView<float> G, float* s, Workspace& ws,
+                          const KernelOptions& options = {});
+LINSWEEP_API double sweep(MatrixView<const bfloat16> X, MatrixView<const float> Y, MatrixView<const float> W,
+                          const float* b, MatrixView<float> G, float* s, Workspace& ws,
+                          const KernelOptions& options = {});
+LINSWEEP_API double gram_sweep(MatrixView<const float16> X, MatrixView<const float> P, const float* p0,
+                               MatrixView<float> G, float* s, Workspace& ws,
+                               const KernelOptions& options = {});
+LINSWEEP_API double gram_sweep(MatrixView<const bfloat16> X, MatrixView<const float> P, const float* p0,
+                               MatrixView<float> G, float* s, Workspace& ws,
+                               const KernelOptions& options = {});
+LINSWEEP_API void predict(MatrixView<const float16> X, MatrixView<const float> W, const float* b,
+                          MatrixView<float> Yhat, Workspace& ws, const KernelOptions& options = {});
+LINSWEEP_API void predict(MatrixView<const bfloat16> X, MatrixView<const float> W, const float* b,
+                          MatrixView<float> Yhat, Workspace& ws, const KernelOptions& options = {});
 
 // Version of the library, "MAJOR.MINOR.PATCH".
 LINSWEEP_API const char* version() noexcept;

@@ -11,7 +11,7 @@
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
-template <class S> struct ColMajorSweep {
+template <class S, class X = typename S::value_type> struct ColMajorSweep {
     using T = typename S::value_type;
     using vec = typename S::vec;
     static constexpr std::size_t W = S::width;
@@ -25,7 +25,7 @@ template <class S> struct ColMajorSweep {
 
     // res[c * chunk_rows + t] = y - x.w - b for rows [i0, i0+len) of the K outputs from c0.
     template <std::size_t K>
-    static void residuals(const SweepPlan<T>& p, std::size_t c0, std::size_t i0, std::size_t len, T* res)
+    static void residuals(const SweepPlan<X>& p, std::size_t c0, std::size_t i0, std::size_t len, T* res)
     {
         const T* wc = p.w + c0 * p.n_pad;
         const std::size_t vec_rows = len / W * W;
@@ -36,13 +36,13 @@ template <class S> struct ColMajorSweep {
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
                 static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { acc[v][c] = S::zero(); });
             });
-            const T* xt = p.x + i0 + t;
+            const X* xt = p.x + i0 + t;
             for (std::size_t j = 0; j < p.n; ++j) {
                 vec wj[K];
                 static_for<K>([&](auto c)
                                   LINSWEEP_LAMBDA_INLINE { wj[c] = S::broadcast(wc[c * p.n_pad + j]); });
                 static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
-                    const vec x = S::load(xt + j * p.ldx + v * W);
+                    const vec x = S::template load_from<X>(xt + j * p.ldx + v * W);
                     static_for<K>([&](auto c)
                                       LINSWEEP_LAMBDA_INLINE { acc[v][c] = S::fmadd(x, wj[c], acc[v][c]); });
                 });
@@ -72,7 +72,8 @@ template <class S> struct ColMajorSweep {
             const std::size_t row = i0 + t;
             for (std::size_t c = 0; c < K; ++c) {
                 T dot = T(0);
-                for (std::size_t j = 0; j < p.n; ++j) dot = dot + p.x[row + j * p.ldx] * wc[c * p.n_pad + j];
+                for (std::size_t j = 0; j < p.n; ++j)
+                    dot = dot + to_arithmetic(p.x[row + j * p.ldx]) * wc[c * p.n_pad + j];
                 const T* yc = p.y == nullptr ? nullptr : p.y + (c0 + c) * p.y_col;
                 res[c * p.chunk_rows + t] = (yc == nullptr ? T(0) : yc[row * p.y_row]) - dot - p.b[c0 + c];
             }
@@ -81,13 +82,13 @@ template <class S> struct ColMajorSweep {
 
     // g_c[j] += sum_t x[i0+t][j] * res_c[t] for the K outputs from c0, a few columns at a time.
     template <std::size_t K>
-    static void update(const SweepPlan<T>& p, std::size_t c0, std::size_t i0, std::size_t len, const T* res,
+    static void update(const SweepPlan<X>& p, std::size_t c0, std::size_t i0, std::size_t len, const T* res,
                        double* slot)
     {
         const std::size_t vec_rows = len / W * W;
         auto columns = [&](std::size_t j, auto ncol) LINSWEEP_LAMBDA_INLINE {
             constexpr std::size_t C = decltype(ncol)::value;
-            const T* xc[C];
+            const X* xc[C];
             double total[C][K] = {};
             for (std::size_t q = 0; q < C; ++q) xc[q] = p.x + (j + q) * p.ldx + i0;
             for (std::size_t t0 = 0; t0 < vec_rows; t0 += flush * W) {
@@ -102,7 +103,7 @@ template <class S> struct ColMajorSweep {
                         [&](auto c) LINSWEEP_LAMBDA_INLINE { rv[c] = S::load(res + c * p.chunk_rows + t); });
                     static_for<C>([&](auto q) LINSWEEP_LAMBDA_INLINE {
                         if (p.tuning.prefetch != 0) prefetch_bytes(xc[q] + t, p.chunk_rows * sizeof(T));
-                        const vec x = S::load(xc[q] + t);
+                        const vec x = S::template load_from<X>(xc[q] + t);
                         static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                             acc[q][c] = S::fmadd(x, rv[c], acc[q][c]);
                         });
@@ -114,8 +115,8 @@ template <class S> struct ColMajorSweep {
             for (std::size_t t = vec_rows; t < len; ++t)
                 for (std::size_t q = 0; q < C; ++q)
                     for (std::size_t c = 0; c < K; ++c)
-                        total[q][c] +=
-                            static_cast<double>(xc[q][t]) * static_cast<double>(res[c * p.chunk_rows + t]);
+                        total[q][c] += static_cast<double>(to_arithmetic(xc[q][t])) *
+                                       static_cast<double>(res[c * p.chunk_rows + t]);
             for (std::size_t q = 0; q < C; ++q)
                 for (std::size_t c = 0; c < K; ++c) slot[p.slot.g_offset(c0 + c) + j + q] += total[q][c];
         };
@@ -125,7 +126,7 @@ template <class S> struct ColMajorSweep {
         for (; j < p.n; ++j) columns(j, std::integral_constant<std::size_t, 1>{});
     }
 
-    LINSWEEP_KERNEL_FLATTEN static void chunk(const SweepPlan<T>& p, std::size_t q, double* slot, T* res)
+    LINSWEEP_KERNEL_FLATTEN static void chunk(const SweepPlan<X>& p, std::size_t q, double* slot, T* res)
     {
         const detail::SlotLayout& L = p.slot;
         const std::size_t i0 = q * p.chunk_rows, len = min_size(p.m, i0 + p.chunk_rows) - i0;

@@ -80,8 +80,8 @@ template <class T, int Locality = 3> LINSWEEP_KERNEL_INLINE void prefetch_bytes(
                        Locality);
 }
 
-// How the last, partial vector of a row (n % W elements) is read.
-template <class S> struct RowTail {
+// How the last, partial vector of a row (n % W elements of X's storage type X) is read.
+template <class S, class X = typename S::value_type> struct RowTail {
     using T = typename S::value_type;
     using vec = typename S::vec;
     static constexpr std::size_t W = S::width;
@@ -105,12 +105,12 @@ template <class S> struct RowTail {
     std::size_t vectors() const { return full + (count ? 1 : 0); }
     // The partial vector at p: whole-vector load, extra lanes zeroed (overread_ok), or a copy of
     // just its elements (any row).
-    LINSWEEP_KERNEL_INLINE vec load(const T* p, bool overread_ok) const
+    LINSWEEP_KERNEL_INLINE vec load(const X* p, bool overread_ok) const
     {
-        if (overread_ok) return S::select(keep, S::load(p));
-        alignas(64) T buf[W] = {};
-        std::memcpy(buf, p, count * sizeof(T));
-        return S::load(buf);
+        if (overread_ok) return S::select(keep, S::template load_from<X>(p));
+        alignas(64) X buf[W] = {};
+        std::memcpy(buf, p, count * sizeof(X));
+        return S::template load_from<X>(buf);
     }
 };
 

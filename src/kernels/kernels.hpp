@@ -11,30 +11,36 @@
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
-template <class T, class Arch> struct Typed {
+template <class X, class Arch> struct Typed {
+    using T = arithmetic_t<X>;
     using S = Simd<T, Arch>;
 
-    static void sweep(const SweepPlan<T>& p, detail::ChunkSet set, double* slots, T* scratch)
+    static void sweep(const SweepPlan<X>& p, detail::ChunkSet set, double* slots, T* scratch)
     {
         const std::size_t stride = p.slot.stride();
         for (std::size_t r = 0; r < set.count; ++r)
             for (std::size_t t = 0; t < stride; ++t) slots[set[r] * stride + t] = 0.0;
         if (p.layout == Layout::row_major)
-            RowMajorSweep<S>::chunks(p, set, slots);
+            RowMajorSweep<S, X>::chunks(p, set, slots);
         else
             for (std::size_t r = 0; r < set.count; ++r)
-                ColMajorSweep<S>::chunk(p, set[r], slots + set[r] * stride, scratch);
+                ColMajorSweep<S, X>::chunk(p, set[r], slots + set[r] * stride, scratch);
     }
 
-    static constexpr detail::TypedKernels<T> table()
+    static constexpr detail::TypedKernels<X> table()
     {
-        return {&sweep, &Predict<S>::chunk, &Moments<T>::chunk};
+        return {&sweep, &Predict<S, X>::chunk, &Moments<X>::chunk};
     }
 };
 
+// The kernels of every storage type of the list (plan.hpp's XTypes).
+template <class Arch, class... X> constexpr detail::KernelTable make_table(detail::TypeList<X...>)
+{
+    return detail::KernelTable(Typed<X, Arch>::table()...);
+}
 template <class Arch> constexpr detail::KernelTable make_table()
 {
-    return {Typed<float, Arch>::table(), Typed<double, Arch>::table()};
+    return make_table<Arch>(detail::XTypes{});
 }
 
 // The one symbol an ISA object exports (every other one is made local when it is built).

@@ -115,8 +115,17 @@ struct ChunkSet {
     constexpr std::size_t operator[](std::size_t r) const { return first + r * gap; }
 };
 
-template <class T> struct SweepPlan {
-    const T* x;  // X, m x n
+// The storage types of X, in one list: the kernel tables, the public overloads and the tests all
+// derive from it. The next type is one entry here (and its conversion in simd.hpp).
+template <class... X> struct TypeList {
+};
+using XTypes = TypeList<float, double, float16, bfloat16>;
+
+// Plans are typed by X's storage type; everything else (Y, W, b, predictions) is in the arithmetic
+// type T = arithmetic_t<X>.
+template <class X> struct SweepPlan {
+    using T = arithmetic_t<X>;
+    const X* x;  // X, m x n
     std::size_t ldx;
     Layout layout;
     std::size_t m, n, k;
@@ -130,8 +139,9 @@ template <class T> struct SweepPlan {
     KernelTuning tuning;
 };
 
-template <class T> struct PredictPlan {
-    const T* x;
+template <class X> struct PredictPlan {
+    using T = arithmetic_t<X>;
+    const X* x;
     std::size_t ldx;
     Layout layout;
     std::size_t m, n, k;
@@ -143,37 +153,33 @@ template <class T> struct PredictPlan {
     std::size_t out_row, out_col;
 };
 
-template <class T> struct MomentsPlan {
-    const T* x;
+template <class X> struct MomentsPlan {
+    const X* x;
     std::size_t ldx;
     Layout layout;
     std::size_t m, n;
     std::size_t chunk_rows;
 };
 
-// The kernels of one element type. Each works on chunk q (rows [q*chunk_rows, ...)):
+// The kernels of one storage type. Each works on chunk q (rows [q*chunk_rows, ...)):
 //  sweep:   for every chunk q of the set, zeroes and fills its slot, slots + q * slot.stride()
 //           (SlotLayout); `scratch` holds max_output_tile * chunk_rows values (column-major).
 //  predict: writes the chunk's predictions (if plan.out); false if one is not finite.
 //  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
-template <class T> struct TypedKernels {
-    void (*sweep)(const SweepPlan<T>& plan, ChunkSet chunks, double* slots, T* scratch);
-    bool (*predict)(const PredictPlan<T>& plan, std::size_t q);
-    void (*moments)(const MomentsPlan<T>& plan, std::size_t q, double* out);
+template <class X> struct TypedKernels {
+    using T = arithmetic_t<X>;
+    void (*sweep)(const SweepPlan<X>& plan, ChunkSet chunks, double* slots, T* scratch);
+    bool (*predict)(const PredictPlan<X>& plan, std::size_t q);
+    void (*moments)(const MomentsPlan<X>& plan, std::size_t q, double* out);
 };
 
-// One per ISA compiled in (kernels/<isa>/kernels.cpp); the registry (isa_registry.hpp) lists them.
-struct KernelTable {
-    TypedKernels<float> f32;
-    TypedKernels<double> f64;
-
-    template <class T> const TypedKernels<T>& of() const
-    {
-        if constexpr (sizeof(T) == 4)
-            return f32;
-        else
-            return f64;
-    }
+// One per ISA compiled in (kernels/<isa>/kernels.cpp): the kernels of every type of XTypes. The
+// registry (isa_registry.hpp) lists them.
+template <class List> struct KernelTableOf;
+template <class... X> struct KernelTableOf<TypeList<X...>> : TypedKernels<X>... {
+    constexpr KernelTableOf(const TypedKernels<X>&... typed) : TypedKernels<X>(typed)... {}
+    template <class Y> constexpr const TypedKernels<Y>& of() const { return *this; }
 };
+using KernelTable = KernelTableOf<XTypes>;
 
 }  // namespace linsweep::detail

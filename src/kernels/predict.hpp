@@ -8,13 +8,13 @@
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
-template <class S> struct Predict {
+template <class S, class X = typename S::value_type> struct Predict {
     using T = typename S::value_type;
     using vec = typename S::vec;
     static constexpr std::size_t W = S::width;
-    using Row = RowMajorSweep<S>;
+    using Row = RowMajorSweep<S, X>;
 
-    LINSWEEP_KERNEL_FLATTEN static bool chunk(const PredictPlan<T>& p, std::size_t q)
+    LINSWEEP_KERNEL_FLATTEN static bool chunk(const PredictPlan<X>& p, std::size_t q)
     {
         const std::size_t i0 = q * p.chunk_rows, i1 = min_size(p.m, i0 + p.chunk_rows);
         vec probe = S::zero();  // stays 0 unless a prediction is Inf or NaN (Inf*0 = NaN)
@@ -22,7 +22,7 @@ template <class S> struct Predict {
         auto emit = [&](std::size_t row, std::size_t c, T v) LINSWEEP_LAMBDA_INLINE {
             if (p.out) p.out[row * p.out_row + c * p.out_col] = v;
         };
-        const RowTail<S> tail(p.m, p.n, p.ldx);
+        const RowTail<S, X> tail(p.m, p.n, p.ldx);
         for_each_tile<OutputTile<S>::size>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
             constexpr std::size_t K = decltype(kt)::value;
             const T* wc = p.w + c0 * p.n_pad;
@@ -56,7 +56,7 @@ template <class S> struct Predict {
                     vec acc[K];
                     static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { acc[c] = S::zero(); });
                     for (std::size_t j = 0; j < p.n; ++j) {
-                        const vec x = S::load(p.x + i + j * p.ldx);
+                        const vec x = S::template load_from<X>(p.x + i + j * p.ldx);
                         static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                             acc[c] = S::fmadd(x, S::broadcast(wc[c * p.n_pad + j]), acc[c]);
                         });
@@ -69,7 +69,7 @@ template <class S> struct Predict {
                     for (std::size_t c = 0; c < K; ++c) {
                         T dot = T(0);
                         for (std::size_t j = 0; j < p.n; ++j)
-                            dot = dot + p.x[i + j * p.ldx] * wc[c * p.n_pad + j];
+                            dot = dot + to_arithmetic(p.x[i + j * p.ldx]) * wc[c * p.n_pad + j];
                         const T pred = dot + p.b[c0 + c];
                         probe_tail += pred * T(0);
                         emit(i, c0 + c, pred);

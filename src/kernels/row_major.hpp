@@ -27,8 +27,9 @@
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
-template <class S> struct RowMajorSweep {
+template <class S, class X = typename S::value_type> struct RowMajorSweep {
     using T = typename S::value_type;
+    using Tail = RowTail<S, X>;
     using vec = typename S::vec;
     static constexpr std::size_t W = S::width;
     // Rows per block at most: half the vector registers, so the update can keep one broadcast
@@ -62,9 +63,9 @@ template <class S> struct RowMajorSweep {
     // one too unless it is the row's end); the partial last vector through the tail. With `ahead` > 0,
     // each 64-byte line read asks for the line `ahead` bytes further (the tuning's prefetch).
     template <std::size_t K>
-    LINSWEEP_KERNEL_INLINE static void dot_range(const T* x, const T* w, std::size_t ws,
-                                                 const RowTail<S>& tail, bool overread_ok, std::size_t ahead,
-                                                 std::size_t j0, std::size_t j1, vec (*acc)[A])
+    LINSWEEP_KERNEL_INLINE static void dot_range(const X* x, const T* w, std::size_t ws, const Tail& tail,
+                                                 bool overread_ok, std::size_t ahead, std::size_t j0,
+                                                 std::size_t j1, vec (*acc)[A])
     {
         auto add = [&](auto a, std::size_t j, vec xv) LINSWEEP_LAMBDA_INLINE {
             if ((decltype(a)::value * W * sizeof(T)) % 64 == 0 && ahead != 0)
@@ -76,10 +77,14 @@ template <class S> struct RowMajorSweep {
         std::size_t j = j0;
         const std::size_t whole = min_size(j1, tail.full);
         for (; j + A <= whole; j += A)
-            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE { add(a, j + a, S::load(x + (j + a) * W)); });
+            static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
+                add(a, j + a, S::template load_from<X>(x + (j + a) * W));
+            });
         static_for<A>([&](auto a) LINSWEEP_LAMBDA_INLINE {
             const std::size_t v = j + a;
-            if (v < j1) add(a, v, v < tail.full ? S::load(x + v * W) : tail.load(x + v * W, overread_ok));
+            if (v < j1)
+                add(a, v,
+                    v < tail.full ? S::template load_from<X>(x + v * W) : tail.load(x + v * W, overread_ok));
         });
     }
 
@@ -87,7 +92,7 @@ template <class S> struct RowMajorSweep {
     // lanes of out[c] sum to output c's. V: vectors per row when known at compile time (short rows:
     // fully unrolled), 0 otherwise.
     template <std::size_t V, std::size_t K>
-    LINSWEEP_KERNEL_INLINE static void dots(const T* x, const T* w, std::size_t ws, const RowTail<S>& tail,
+    LINSWEEP_KERNEL_INLINE static void dots(const X* x, const T* w, std::size_t ws, const Tail& tail,
                                             bool overread_ok, std::size_t ahead, vec* out)
     {
         if constexpr (V > 0) {
@@ -95,8 +100,8 @@ template <class S> struct RowMajorSweep {
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[c] = S::zero(); });
             static_for<V>([&](auto v) LINSWEEP_LAMBDA_INLINE {
                 if ((v * W * sizeof(T)) % 64 == 0 && ahead != 0) prefetch_bytes(x + v * W, ahead);
-                const vec xv =
-                    v + 1 == V && tail.count ? tail.load(x + v * W, overread_ok) : S::load(x + v * W);
+                const vec xv = v + 1 == V && tail.count ? tail.load(x + v * W, overread_ok)
+                                                        : S::template load_from<X>(x + v * W);
                 static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                     out[c] = S::fmadd(xv, S::load(w + c * ws + v * W), out[c]);
                 });
@@ -105,7 +110,8 @@ template <class S> struct RowMajorSweep {
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { out[c] = S::zero(); });
             for (std::size_t j = 0; j < tail.vectors(); ++j) {
                 if (ahead != 0) prefetch_bytes(x + j * W, ahead);
-                const vec xv = j < tail.full ? S::load(x + j * W) : tail.load(x + j * W, overread_ok);
+                const vec xv =
+                    j < tail.full ? S::template load_from<X>(x + j * W) : tail.load(x + j * W, overread_ok);
                 static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                     out[c] = S::fmadd(xv, S::load(w + c * ws + j * W), out[c]);
                 });
@@ -125,8 +131,8 @@ template <class S> struct RowMajorSweep {
     // dots() gives it for row g, output c (the same accumulator sequence).
     static constexpr std::size_t rows_per_pass = B < 4 ? B : 4;
     template <std::size_t V, std::size_t K>
-    LINSWEEP_KERNEL_INLINE static void dots_rows(const T* x, std::size_t ldx, const T* w, std::size_t ws,
-                                                 const RowTail<S>& tail, std::size_t ahead, vec (*out)[K])
+    LINSWEEP_KERNEL_INLINE static void dots_rows(const X* x, std::size_t ldx, const T* w, std::size_t ws,
+                                                 const Tail& tail, std::size_t ahead, vec (*out)[K])
     {
         constexpr std::size_t G = rows_per_pass;
         static_for<G>([&](auto g) LINSWEEP_LAMBDA_INLINE {
@@ -136,9 +142,9 @@ template <class S> struct RowMajorSweep {
             vec wv[K];
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE { wv[c] = S::load(w + c * ws + v * W); });
             static_for<G>([&](auto g) LINSWEEP_LAMBDA_INLINE {
-                const T* xr = x + g * ldx + v * W;
+                const X* xr = x + g * ldx + v * W;
                 if ((v * W * sizeof(T)) % 64 == 0 && ahead != 0) prefetch_bytes(xr, ahead);
-                const vec xv = v + 1 == V && tail.count ? tail.load(xr, true) : S::load(xr);
+                const vec xv = v + 1 == V && tail.count ? tail.load(xr, true) : S::template load_from<X>(xr);
                 static_for<K>([&](auto c)
                                   LINSWEEP_LAMBDA_INLINE { out[g][c] = S::fmadd(xv, wv[c], out[g][c]); });
             });
@@ -148,18 +154,18 @@ template <class S> struct RowMajorSweep {
     // For the K outputs of a tile: g_c[j0 .. j0+W) += sum_r res_c[r] * x[r][j0 ..] over the block's
     // rows (row r into partial sum r % chains), then widened. res_c = res + c * B, g_c = g + c * gs.
     // Full: B rows, unrolled.
-    template <bool Full, bool Tail, std::size_t K>
-    LINSWEEP_KERNEL_INLINE static void update_vec(const T* xi, std::size_t ldx, std::size_t nr, const T* res,
-                                                  double* g, std::size_t gs, std::size_t j0,
-                                                  const RowTail<S>& tail, bool overread_ok)
+    template <bool Full, bool TailVec, std::size_t K>
+    LINSWEEP_KERNEL_INLINE static void update_vec(const X* xi, std::size_t ldx, std::size_t nr, const T* res,
+                                                  double* g, std::size_t gs, std::size_t j0, const Tail& tail,
+                                                  bool overread_ok)
     {
         vec acc[K][chains];
         static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
             static_for<chains>([&](auto q) LINSWEEP_LAMBDA_INLINE { acc[c][q] = S::zero(); });
         });
         auto row = [&](std::size_t r, auto q) LINSWEEP_LAMBDA_INLINE {
-            const T* xr = xi + r * ldx + j0;
-            const vec x = Tail ? tail.load(xr, overread_ok) : S::load(xr);
+            const X* xr = xi + r * ldx + j0;
+            const vec x = TailVec ? tail.load(xr, overread_ok) : S::template load_from<X>(xr);
             static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                 acc[c][q] = S::fmadd(S::broadcast(res[c * B + r]), x, acc[c][q]);
             });
@@ -189,7 +195,7 @@ template <class S> struct RowMajorSweep {
     // The residuals of a block for output c from its rows' dot products (rows: U*W accumulators, 0
     // past nr) into res (B values, 0 past nr); their sums and squares into the slot.
     template <bool Full>
-    LINSWEEP_KERNEL_INLINE static void finish(const SweepPlan<T>& p, const Block& blk, std::size_t c,
+    LINSWEEP_KERNEL_INLINE static void finish(const SweepPlan<X>& p, const Block& blk, std::size_t c,
                                               const vec* rows, T* res)
     {
         const detail::SlotLayout& L = p.slot;
@@ -222,10 +228,10 @@ template <class S> struct RowMajorSweep {
     // Phase 3 of a block for the K outputs from c0, for the vectors [v0, v1) of its rows (the
     // partial last vector through the tail); res holds the outputs' residuals, B apart.
     template <bool Full, std::size_t V, std::size_t K>
-    LINSWEEP_KERNEL_INLINE static void update(const SweepPlan<T>& p, const RowTail<S>& tail, const Block& blk,
+    LINSWEEP_KERNEL_INLINE static void update(const SweepPlan<X>& p, const Tail& tail, const Block& blk,
                                               std::size_t c0, const T* res, std::size_t v0, std::size_t v1)
     {
-        const T* xi = p.x + blk.i * p.ldx;
+        const X* xi = p.x + blk.i * p.ldx;
         const bool overread_ok = Full || blk.i + blk.nr <= tail.overread_rows;
         double* g = blk.slot + p.slot.g_offset(c0);
         const std::size_t gs = p.n_pad;
@@ -260,8 +266,8 @@ template <class S> struct RowMajorSweep {
     // transpose-sums and residuals wait on each other. Only the order of independent instructions
     // changes: each range's blocks and each sum are formed exactly as in a walk of that range alone.
     template <bool Full, std::size_t V>
-    LINSWEEP_KERNEL_INLINE static void short_blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
-                                                    const Walk& w, std::size_t step)
+    LINSWEEP_KERNEL_INLINE static void short_blocks(const SweepPlan<X>& p, const Tail& tail, const Walk& w,
+                                                    std::size_t step)
     {
         const std::size_t ahead = p.tuning.prefetch;
         constexpr std::size_t Kt = V > 0 ? OutputTile<S>::unrolled : Kmax;  // outputs per tile
@@ -347,9 +353,8 @@ template <class S> struct RowMajorSweep {
     // Long rows: blocks of `step` rows of one range, every tile of outputs. Phase 1 of each
     // (block, tile) runs together with phase 3 of the one before it, a step at a time (see the top
     // of the file).
-    LINSWEEP_KERNEL_INLINE static void long_blocks(const SweepPlan<T>& p, const RowTail<S>& tail,
-                                                   std::size_t begin, std::size_t end, double* slot,
-                                                   std::size_t step)
+    LINSWEEP_KERNEL_INLINE static void long_blocks(const SweepPlan<X>& p, const Tail& tail, std::size_t begin,
+                                                   std::size_t end, double* slot, std::size_t step)
     {
         if (begin >= end) return;
         const std::size_t ahead = p.tuning.prefetch, vectors = tail.vectors();
@@ -371,7 +376,7 @@ template <class S> struct RowMajorSweep {
         for (std::size_t i = begin; i < end; i += step) {
             const Block blk{i, min_size(step, end - i), slot};
             const bool ok = i + blk.nr <= tail.overread_rows;
-            const T* xi = p.x + i * p.ldx;
+            const X* xi = p.x + i * p.ldx;
             const std::size_t groups = (blk.nr + streams - 1) / streams, steps = groups * pieces;
             for_each_tile<Kmax>(p.k, [&](std::size_t c0, auto kt) LINSWEEP_LAMBDA_INLINE {
                 constexpr std::size_t K = decltype(kt)::value;
@@ -410,11 +415,11 @@ template <class S> struct RowMajorSweep {
         if (pending) update_prev(0, vectors);
     }
 
-    template <std::size_t V> LINSWEEP_KERNEL_FLATTEN static void run(const SweepPlan<T>& p, Walk w)
+    template <std::size_t V> LINSWEEP_KERNEL_FLATTEN static void run(const SweepPlan<X>& p, Walk w)
     {
-        const RowTail<S> tail(p.m, p.n, p.ldx);
+        const Tail tail(p.m, p.n, p.ldx);
         const std::size_t R = detail::block_rows_for(p.n * sizeof(T), B);
-        if (detail::row_kind(p.n * sizeof(T)) == detail::RowKind::long_rows) {
+        if (detail::row_kind(p.n * sizeof(X)) == detail::RowKind::long_rows) {
             for (std::size_t r = 0; r < w.count; ++r)
                 long_blocks(p, tail, w.begin[r], w.end[r], w.slot[r], R);
             return;
@@ -439,7 +444,7 @@ template <class S> struct RowMajorSweep {
     static constexpr bool unrolled(std::size_t v) { return v == 1 || v == 2 || v == 4 || v == 8; }
 
     // The chunks of `set` into their slots (slots + q * stride), with the plan's tuning.
-    static void chunks(const SweepPlan<T>& p, detail::ChunkSet set, double* slots)
+    static void chunks(const SweepPlan<X>& p, detail::ChunkSet set, double* slots)
     {
         const std::size_t vectors = (p.n + W - 1) / W;
         Walk w;
@@ -457,7 +462,7 @@ template <class S> struct RowMajorSweep {
             if constexpr (2 * n <= W) {
                 if (p.n == n && p.ldx == n)
                     for (std::size_t r = 0; r < w.count; ++r)
-                        w.begin[r] = ShortRowsSweep<S, n>::run(p, w.begin[r], w.end[r], w.slot[r]);
+                        w.begin[r] = ShortRowsSweep<S, X, n>::run(p, w.begin[r], w.end[r], w.slot[r]);
             }
         });
         if (!unrolled(vectors)) return run<0>(p, w);

@@ -16,7 +16,7 @@
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
-template <class S, std::size_t N> struct ShortRowsSweep {
+template <class S, class X, std::size_t N> struct ShortRowsSweep {
     using T = typename S::value_type;
     using vec = typename S::vec;
     static constexpr std::size_t W = S::width;
@@ -38,7 +38,7 @@ template <class S, std::size_t N> struct ShortRowsSweep {
 
     // Whole blocks of W rows from i0 while they fit before i1; returns the first row left over.
     // Outputs in tiles: each block's vectors loaded once serve every output of the tile.
-    LINSWEEP_KERNEL_INLINE static std::size_t run(const SweepPlan<T>& p, std::size_t i0, std::size_t i1,
+    LINSWEEP_KERNEL_INLINE static std::size_t run(const SweepPlan<X>& p, std::size_t i0, std::size_t i1,
                                                   double* slot)
     {
         const detail::SlotLayout& L = p.slot;
@@ -55,11 +55,11 @@ template <class S, std::size_t N> struct ShortRowsSweep {
             });
             for (std::size_t b = 0; b < blocks; ++b) {
                 const std::size_t i = i0 + b * W;
-                const T* xb = p.x + i * N;
+                const X* xb = p.x + i * N;
                 vec x[N];
                 static_for<N>([&](auto q) LINSWEEP_LAMBDA_INLINE {
                     if ((q * W * sizeof(T)) % 64 == 0 && ahead != 0) prefetch_bytes(xb + q * W, ahead);
-                    x[q] = S::load(xb + q * W);
+                    x[q] = S::template load_from<X>(xb + q * W);
                 });
                 static_for<K>([&](auto c) LINSWEEP_LAMBDA_INLINE {
                     vec prod[N];

@@ -12,6 +12,9 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "half_bits.hpp"
+#include "linsweep/core.hpp"
+
 #if defined(LINSWEEP_SIMD_XSIMD)
 #include <xsimd/xsimd.hpp>
 // xsimd 8.1.0 (Debian 12) gets two things wrong that the kernels rely on; later versions go
@@ -20,6 +23,20 @@
 #endif
 
 namespace linsweep::kernels::LINSWEEP_ISA {
+
+// One element of X's storage type in its arithmetic type, exactly (scalar tails, the portable path).
+template <class T> inline T to_arithmetic(T v)
+{
+    return v;
+}
+inline float to_arithmetic(float16 v)
+{
+    return detail::half_to_float(v.bits);
+}
+inline float to_arithmetic(bfloat16 v)
+{
+    return detail::bfloat_to_float(v.bits);
+}
 
 // Tag of the portable path: plain C++, one lane, valid on every CPU.
 struct portable_arch {};
@@ -36,6 +53,7 @@ template <class T> struct Simd<T, portable_arch> {
     static vec zero() { return T(0); }
     static vec broadcast(T v) { return v; }
     static vec load(const T* p) { return *p; }
+    template <class X> static vec load_from(const X* p) { return to_arithmetic(*p); }
     static void store(T* p, vec v) { *p = v; }
     // Two roundings: std::fma would be a slow library call on CPUs without FMA.
     static vec fmadd(vec a, vec b, vec c) { return a * b + c; }
@@ -61,6 +79,14 @@ template <class T, class Arch> struct Simd {
     static vec zero() { return vec(T(0)); }
     static vec broadcast(T v) { return vec(v); }
     static vec load(const T* p) { return vec::load_unaligned(p); }
+    // W elements of X's storage type at p, converted (exactly) to T.
+    template <class X> static vec load_from(const X* p)
+    {
+        if constexpr (std::is_same_v<X, T>)
+            return load(p);
+        else
+            return widen_load(p, Arch{});
+    }
     static void store(T* p, vec v) { v.store_unaligned(p); }
     static vec fmadd(vec a, vec b, vec c) { return fused(a, b, c, Arch{}); }
     static vec min(vec a, vec b) { return xsimd::min(a, b); }
@@ -106,6 +132,41 @@ private:
         } else {
             return v;
         }
+    }
+#endif
+
+    // 16-bit X to float, one vector: binary16 by the hardware conversion (exact), bfloat16 by a
+    // 16-bit shift into the high half of each float. xsimd 8 has no 16-bit float batches.
+#if defined(__AVX512F__)
+    static vec widen_load(const float16* p, xsimd::avx512bw)
+    {
+        return _mm512_cvtph_ps(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+    }
+    static vec widen_load(const bfloat16* p, xsimd::avx512bw)
+    {
+        const __m512i h = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+        return _mm512_castsi512_ps(_mm512_slli_epi32(h, 16));
+    }
+#endif
+#if defined(__AVX2__)
+    static vec widen_load(const float16* p, xsimd::fma3<xsimd::avx2>)
+    {
+        return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+    }
+    static vec widen_load(const bfloat16* p, xsimd::fma3<xsimd::avx2>)
+    {
+        const __m256i h = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+        return _mm256_castsi256_ps(_mm256_slli_epi32(h, 16));
+    }
+#endif
+#if defined(__aarch64__)
+    static vec widen_load(const float16* p, xsimd::neon64)
+    {
+        return vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(reinterpret_cast<const std::uint16_t*>(p))));
+    }
+    static vec widen_load(const bfloat16* p, xsimd::neon64)
+    {
+        return vreinterpretq_f32_u32(vshll_n_u16(vld1_u16(reinterpret_cast<const std::uint16_t*>(p)), 16));
     }
 #endif
 

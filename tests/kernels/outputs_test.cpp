@@ -32,7 +32,7 @@ protected:
                                         {m, 5, 0},
                                         {m, 67, 1},
                                         {m, 2800 / sizeof(T), 0},
-                                        {quick ? 9 : 21, 16800 / sizeof(T), 2},
+                                        {std::size_t(quick ? 9 : 21), 16800 / sizeof(T), 2},
                                         {m, 4, 0}};
         const std::vector<std::size_t> ks =
             quick ? std::vector<std::size_t>{2, 3, 4, 5, 9}

@@ -85,7 +85,7 @@ protected:
         const bool quick = quick_mode();
         const std::size_t m = quick ? 301 : 3001;
         std::vector<Shape> shapes{
-            {m, 5, 1, 3},      {m, 67, 2, 0}, {m, mid, 1, 3}, {quick ? 41 : 203, longer, 1, 0},
+            {m, 5, 1, 3},      {m, 67, 2, 0}, {m, mid, 1, 3}, {std::size_t(quick ? 41 : 203), longer, 1, 0},
             {37, paged, 3, 5}, {m, 1, 1, 0},  {m, 2, 2, 0},   {m, 4, 1, 0},
             {m, 8, 1, 0},      {m, 16, 1, 3}, {m, 32, 1, 3},  {m, 64, 1, 0}};
         if (!quick) shapes.push_back({50, 4096, 1, 0});
