@@ -10,6 +10,7 @@
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
 #include "parallel.hpp"
+#include "precise_combine.hpp"
 #include "sweep_schedule.hpp"
 #include "tuning.hpp"
 #include "validate.hpp"
@@ -105,7 +106,8 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const auto [rows, chunks, threads] = detail::sweep_schedule(m, n, k, X.layout, opt.threads);
-    const detail::WorkspaceLayout L = detail::sweep_layout(m, n, k, sizeof(T), X.layout, threads);
+    const detail::WorkspaceLayout L =
+        detail::sweep_layout(m, n, k, sizeof(T), X.layout, threads, opt.precise);
     auto* base = static_cast<unsigned char*>(ws.ensure(L.total()));
 
     detail::SweepPlan<T> plan{};
@@ -128,12 +130,19 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     plan.tuning = detail::kernel_tuning(opt.tuning);
     auto* slots = reinterpret_cast<double*>(base + L.w_bytes + L.b_bytes);
     T* scratch = reinterpret_cast<T*>(base + L.w_bytes + L.b_bytes + L.slot_bytes);
-    const std::size_t stride = plan.slot.stride();
+    // The precise sweep's slots and scratch hold pairs (twice the size); its combine leaves plain
+    // totals in slot 0, read below like the plain sweep's.
+    const std::size_t pairs = opt.precise ? 2 : 1;
+    const std::size_t stride = pairs * plan.slot.stride();
+    const auto kernel = opt.precise ? kernels.sweep_precise : kernels.sweep;
 
     detail::for_each_chunk(chunks, threads, [&](std::size_t q, int thread) {
-        kernels.sweep(plan, q, slots + q * stride, scratch + static_cast<std::size_t>(thread) * rows);
+        kernel(plan, q, slots + q * stride, scratch + static_cast<std::size_t>(thread) * pairs * rows);
     });
-    combine_slots(slots, chunks, stride, threads);
+    if (opt.precise)
+        detail::combine_precise_slots(slots, chunks, plan.slot, threads);
+    else
+        combine_slots(slots, chunks, stride, threads);
 
     // Totals, lanes summed in a fixed order; check everything before writing anything. G and s are
     // checked after their rounding to T: a finite double sum can overflow a float.

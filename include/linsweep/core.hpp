@@ -184,6 +184,14 @@ struct KernelOptions {
     // How the kernels walk memory; unset: the process default (tuning_in_force()). Results do not
     // depend on it.
     std::optional<Tuning> tuning;
+    // sweep() and gram_sweep() with compensated arithmetic: each residual by error-free
+    // transformations (Ogita-Rump-Oishi Dot2) and G, s, e by compensated sums, as accurate as if
+    // computed in twice the working precision and then rounded: |error| <= u|G| + c u^2 sum|x||rho|
+    // where the plain sweep has c' u sum|x||rho| (u: unit round-off of T, c ~ n + 1100). For
+    // residuals that cancel (iterative refinement, ill-conditioned data). Several times the
+    // arithmetic of the plain sweep, the same single read of X; bitwise identical for any thread
+    // count. predict() ignores it.
+    bool precise = false;
 };
 
 // Scratch memory for sweep(): per-block partial sums and the packed weights. It grows on the

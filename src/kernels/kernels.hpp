@@ -5,6 +5,7 @@
 
 #include "col_major.hpp"
 #include "common.hpp"
+#include "compensated.hpp"
 #include "moments.hpp"
 #include "predict.hpp"
 #include "row_major.hpp"
@@ -24,9 +25,16 @@ template <class T, class Arch> struct Typed {
             ColMajorSweep<S>::chunk(p, q, slot, scratch);
     }
 
+    static void sweep_precise(const SweepPlan<T>& p, std::size_t q, double* slot, T* scratch)
+    {
+        const std::size_t stride = 2 * p.slot.stride();
+        for (std::size_t t = 0; t < stride; ++t) slot[t] = 0.0;
+        CompensatedSweep<S>::chunk(p, q, slot, scratch);
+    }
+
     static constexpr detail::TypedKernels<T> table()
     {
-        return {&sweep, &Predict<S>::chunk, &Moments<T>::chunk};
+        return {&sweep, &sweep_precise, &Predict<S>::chunk, &Moments<T>::chunk};
     }
 };
 

@@ -104,10 +104,13 @@ template <class T> struct MomentsPlan {
 
 // The kernels of one element type. Each works on chunk q (rows [q*chunk_rows, ...)):
 //  sweep:   zeroes and fills `slot` (SlotLayout); `scratch` holds chunk_rows values (column-major).
+//  sweep_precise: the compensated sweep (KernelOptions::precise): `slot` holds two SlotLayouts,
+//           the hi parts then the lo parts of pairs; `scratch` holds 2 * chunk_rows values.
 //  predict: writes the chunk's predictions (if plan.out); false if one is not finite.
 //  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
 template <class T> struct TypedKernels {
     void (*sweep)(const SweepPlan<T>& plan, std::size_t q, double* slot, T* scratch);
+    void (*sweep_precise)(const SweepPlan<T>& plan, std::size_t q, double* slot, T* scratch);
     bool (*predict)(const PredictPlan<T>& plan, std::size_t q);
     void (*moments)(const MomentsPlan<T>& plan, std::size_t q, double* out);
 };

@@ -32,6 +32,7 @@ template <class T> struct Simd<T, portable_arch> {
     using mask = bool;
     static constexpr std::size_t width = 1;
     static constexpr std::size_t registers = 8;  // scalar accumulators worth keeping live
+    static constexpr bool has_fma = false;       // fmadd rounds twice (error-free products split instead)
 
     static vec zero() { return T(0); }
     static vec broadcast(T v) { return v; }
@@ -45,6 +46,7 @@ template <class T> struct Simd<T, portable_arch> {
     static vec transpose_sum(const vec* rows) { return rows[0]; }
     static mask first_lanes(std::size_t count) { return count > 0; }
     static vec select(mask m, vec v) { return m ? v : T(0); }
+    static vec blend(mask m, vec a, vec b) { return m ? a : b; }
     static void widen(vec v, double* parts) { parts[0] = v; }
 };
 
@@ -57,6 +59,7 @@ template <class T, class Arch> struct Simd {
     // Vector registers of the ISA (AVX2: 16; AVX-512 and aarch64 NEON: 32).
     static constexpr std::size_t registers =
         std::is_base_of<xsimd::avx2, Arch>::value && !std::is_base_of<xsimd::avx512f, Arch>::value ? 16 : 32;
+    static constexpr bool has_fma = true;  // fmadd rounds once (every SIMD ISA we build has FMA)
 
     static vec zero() { return vec(T(0)); }
     static vec broadcast(T v) { return vec(v); }
@@ -74,6 +77,8 @@ template <class T, class Arch> struct Simd {
         return vec::load_aligned(iota) < vec(T(count));
     }
     static vec select(mask m, vec v) { return xsimd::select(m, v, zero()); }
+    // Lanes of a where m is set, of b elsewhere.
+    static vec blend(mask m, vec a, vec b) { return xsimd::select(m, a, b); }
     // Sums of adjacent lane pairs: a's in the low half of the result, b's in the high half, in order
     // ([a0+a1, a2+a3, ..., b0+b1, ...]).
     static vec pair_sums(vec a, vec b) { return pair_sums(a, b, Arch{}); }
