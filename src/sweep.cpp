@@ -130,19 +130,24 @@ double sweep_impl(MatrixView<const T> X, const MatrixView<const T>* Y, MatrixVie
     plan.tuning = detail::kernel_tuning(opt.tuning);
     auto* slots = reinterpret_cast<double*>(base + L.w_bytes + L.b_bytes);
     T* scratch = reinterpret_cast<T*>(base + L.w_bytes + L.b_bytes + L.slot_bytes);
-    // The precise sweep's slots and scratch hold pairs (twice the size); its combine leaves plain
-    // totals in slot 0, read below like the plain sweep's.
-    const std::size_t pairs = opt.precise ? 2 : 1;
-    const std::size_t stride = pairs * plan.slot.stride();
-    const auto kernel = opt.precise ? kernels.sweep_precise : kernels.sweep;
-
-    detail::for_each_chunk(chunks, threads, [&](std::size_t q, int thread) {
-        kernel(plan, q, slots + q * stride, scratch + static_cast<std::size_t>(thread) * pairs * rows);
-    });
-    if (opt.precise)
+    // The precise sweep's slots hold pairs (twice the size), its scratch is doubles; its combine
+    // leaves plain totals in slot 0, read below like the plain sweep's.
+    if (opt.precise) {
+        const std::size_t stride = 2 * plan.slot.stride(),
+                          per_thread = detail::precise_scratch(rows, n_pad, k);
+        auto* wide = reinterpret_cast<double*>(scratch);
+        detail::for_each_chunk(chunks, threads, [&](std::size_t q, int thread) {
+            kernels.sweep_precise(plan, q, slots + q * stride,
+                                  wide + static_cast<std::size_t>(thread) * per_thread);
+        });
         detail::combine_precise_slots(slots, chunks, plan.slot, threads);
-    else
+    } else {
+        const std::size_t stride = plan.slot.stride();
+        detail::for_each_chunk(chunks, threads, [&](std::size_t q, int thread) {
+            kernels.sweep(plan, q, slots + q * stride, scratch + static_cast<std::size_t>(thread) * rows);
+        });
         combine_slots(slots, chunks, stride, threads);
+    }
 
     // Totals, lanes summed in a fixed order; check everything before writing anything. G and s are
     // checked after their rounding to T: a finite double sum can overflow a float.

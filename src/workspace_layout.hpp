@@ -21,21 +21,23 @@ inline std::size_t chunk_count(std::size_t m, std::size_t rows)
 }
 
 // A sweep (or predict, with chunks = 0) of an m x n x k problem with `elem`-byte elements. The
-// precise sweep keeps pairs: twice the slots and the scratch.
+// precise sweep keeps pairs (twice the slots) and its own scratch (precise_scratch).
 inline WorkspaceLayout sweep_layout(std::size_t m, std::size_t n, std::size_t k, std::size_t elem,
                                     Layout layout, int threads, bool precise = false)
 {
     const std::size_t n_pad = round_up(n, pad_unit);
     const std::size_t rows = chunk_rows_for(m, n, layout);
-    const std::size_t pairs = precise ? 2 : 1;
+    const auto t = static_cast<std::size_t>(threads);
     WorkspaceLayout L;
     L.w_bytes = round_up(k * n_pad * elem, simd_align);
     L.b_bytes = round_up(k * elem, simd_align);
     L.slot_bytes =
-        round_up(pairs * chunk_count(m, rows) * SlotLayout{n_pad, k}.stride() * sizeof(double), simd_align);
-    L.scratch_bytes = layout == Layout::col_major
-                          ? round_up(pairs * static_cast<std::size_t>(threads) * rows * elem, simd_align)
-                          : 0;
+        round_up((precise ? 2 : 1) * chunk_count(m, rows) * SlotLayout{n_pad, k}.stride() * sizeof(double),
+                 simd_align);
+    if (precise)
+        L.scratch_bytes = round_up(t * precise_scratch(rows, n_pad, k) * sizeof(double), simd_align);
+    else if (layout == Layout::col_major)
+        L.scratch_bytes = round_up(t * rows * elem, simd_align);
     return L;
 }
 

@@ -33,7 +33,7 @@ template <class S> struct Eft {
     {
         p = a * b;
         if constexpr (S::has_fma) {
-            e = S::fmadd(a, b, S::zero() - p);
+            e = S::fmsub(a, b, p);
         } else {
             vec ah, al, bh, bl;
             split(a, ah, al);
@@ -64,14 +64,6 @@ template <class S> struct Eft {
         vec q;
         two_sum(acc.hi, v.hi, acc.hi, q);
         acc.lo = acc.lo + (q + v.lo);
-    }
-
-    // The same value with |lo| <= ulp(hi) / 2.
-    LINSWEEP_KERNEL_INLINE static Pair<vec> renormalize(const Pair<vec>& v)
-    {
-        Pair<vec> out;
-        two_sum(v.hi, v.lo, out.hi, out.lo);
-        return out;
     }
 
     // Lane r of the result sums the lanes of rows[r] (W pairs; destroys them), compensated: the
@@ -125,46 +117,97 @@ private:
     };
 };
 
-// The pair (hi, lo) of T vectors added into double-double memory (hi[l], lo[l]) for its lanes:
-// float widens first. No renormalization: the memory pair stays an unevaluated sum.
-template <class S>
-LINSWEEP_KERNEL_INLINE void add_pair_widened(double* hi, double* lo, typename S::vec h, typename S::vec l)
+// (hi[l], lo[l]) += v for the lanes of v: a double-double pair in memory (the slots). No
+// renormalization: the memory pair stays an unevaluated sum.
+template <class D> LINSWEEP_KERNEL_INLINE void add_to(double* hi, double* lo, const Pair<typename D::vec>& v)
 {
-    using D = typename Wide<S>::type;
-    typename D::vec hp[Wide<S>::parts], lp[Wide<S>::parts];
-    S::widen(h, hp);
-    S::widen(l, lp);
-    for (std::size_t q = 0; q < Wide<S>::parts; ++q) {
-        const std::size_t o = q * D::width;
-        Pair<typename D::vec> acc = {D::load(hi + o), D::load(lo + o)};
-        Eft<D>::add(acc, {hp[q], lp[q]});
-        D::store(hi + o, acc.hi);
-        D::store(lo + o, acc.lo);
-    }
+    Pair<typename D::vec> acc = {D::load(hi), D::load(lo)};
+    Eft<D>::add(acc, v);
+    D::store(hi, acc.hi);
+    D::store(lo, acc.lo);
 }
 
-// (s_hi, s_lo) += r and (e_hi, e_lo) += r^2 for the lanes of r = rh + rl (r^2 to twice the
-// precision: rh^2 exactly, plus 2 rh rl; rl^2 is below that precision).
-template <class S>
-LINSWEEP_KERNEL_INLINE void add_sum_and_squares_pair(double* s_hi, double* s_lo, double* e_hi, double* e_lo,
-                                                     typename S::vec rh, typename S::vec rl)
-{
-    using D = typename Wide<S>::type;
-    using dvec = typename D::vec;
-    add_pair_widened<S>(s_hi, s_lo, rh, rl);
-    dvec hp[Wide<S>::parts], lp[Wide<S>::parts];
-    S::widen(rh, hp);
-    S::widen(rl, lp);
-    for (std::size_t q = 0; q < Wide<S>::parts; ++q) {
-        const std::size_t o = q * D::width;
-        Pair<dvec> sq;
-        Eft<D>::two_product(hp[q], hp[q], sq.hi, sq.lo);
-        sq.lo = D::fmadd(hp[q] + hp[q], lp[q], sq.lo);
-        Pair<dvec> acc = {D::load(e_hi + o), D::load(e_lo + o)};
-        Eft<D>::add(acc, sq);
-        D::store(e_hi + o, acc.hi);
-        D::store(e_lo + o, acc.lo);
+// How the precise sweep computes, on double vectors D: for double data, pairs with error-free
+// transformations (double-double); for float data, plain double, whose 53 bits are more than
+// twice float's 24 (products of floats are exact in double), so the low parts stay zero and cost
+// nothing.
+template <class D, bool Pairs> struct PreciseArithmetic;
+
+template <class D> struct PreciseArithmetic<D, true> {
+    using vec = typename D::vec;
+    using E = Eft<D>;
+    LINSWEEP_KERNEL_INLINE static Pair<vec> product(vec a, vec b)
+    {
+        Pair<vec> p;
+        E::two_product(a, b, p.hi, p.lo);
+        return p;
     }
+    LINSWEEP_KERNEL_INLINE static void add_product(Pair<vec>& acc, vec a, vec b)
+    {
+        E::add_product(acc, a, b);
+    }
+    LINSWEEP_KERNEL_INLINE static void add(Pair<vec>& acc, const Pair<vec>& v) { E::add(acc, v); }
+    // acc += x * (rh + rl): the low part needs no error-free product.
+    LINSWEEP_KERNEL_INLINE static void add_pair_product(Pair<vec>& acc, vec x, vec rh, vec rl)
+    {
+        E::add_product(acc, x, rh);
+        acc.lo = D::fmadd(x, rl, acc.lo);
+    }
+    // acc += x * rl for the low part rl of a pair.
+    LINSWEEP_KERNEL_INLINE static void add_low_product(Pair<vec>& acc, vec x, vec rl)
+    {
+        acc.lo = D::fmadd(x, rl, acc.lo);
+    }
+    LINSWEEP_KERNEL_INLINE static Pair<vec> transpose_sum(Pair<vec>* rows) { return E::transpose_sum(rows); }
+    // y - (d.hi + d.lo) - b: exact up to the roundings of the low parts, renormalized (after
+    // cancellation the low parts can outweigh t2; r^2 and x * rl need |rl| <= ulp(rh) / 2).
+    LINSWEEP_KERNEL_INLINE static Pair<vec> residual(vec y, const Pair<vec>& d, vec b)
+    {
+        vec t, e1, t2, e2;
+        E::two_sum(y, D::zero() - d.hi, t, e1);
+        E::two_sum(t, D::zero() - b, t2, e2);
+        Pair<vec> r;
+        E::two_sum(t2, (e1 + e2) - d.lo, r.hi, r.lo);
+        return r;
+    }
+};
+
+template <class D> struct PreciseArithmetic<D, false> {
+    using vec = typename D::vec;
+    LINSWEEP_KERNEL_INLINE static Pair<vec> product(vec a, vec b) { return {a * b, D::zero()}; }
+    LINSWEEP_KERNEL_INLINE static void add_product(Pair<vec>& acc, vec a, vec b)
+    {
+        acc.hi = D::fmadd(a, b, acc.hi);
+    }
+    LINSWEEP_KERNEL_INLINE static void add(Pair<vec>& acc, const Pair<vec>& v) { acc.hi = acc.hi + v.hi; }
+    LINSWEEP_KERNEL_INLINE static void add_pair_product(Pair<vec>& acc, vec x, vec rh, vec)
+    {
+        acc.hi = D::fmadd(x, rh, acc.hi);
+    }
+    LINSWEEP_KERNEL_INLINE static void add_low_product(Pair<vec>&, vec, vec) {}
+    LINSWEEP_KERNEL_INLINE static Pair<vec> transpose_sum(Pair<vec>* rows)
+    {
+        vec hi[D::width];
+        for (std::size_t r = 0; r < D::width; ++r) hi[r] = rows[r].hi;
+        return {D::transpose_sum(hi), D::zero()};
+    }
+    LINSWEEP_KERNEL_INLINE static Pair<vec> residual(vec y, const Pair<vec>& d, vec b)
+    {
+        return {(y - d.hi) - b, D::zero()};
+    }
+};
+
+// (s_hi, s_lo) += r and (e_hi, e_lo) += r^2 for the lanes of r = rh + rl (r^2 = rh^2 exactly, plus
+// (2 rh + rl) rl).
+template <class D>
+LINSWEEP_KERNEL_INLINE void add_sum_and_square(double* s_hi, double* s_lo, double* e_hi, double* e_lo,
+                                               const Pair<typename D::vec>& r)
+{
+    add_to<D>(s_hi, s_lo, r);
+    Pair<typename D::vec> sq;
+    Eft<D>::two_product(r.hi, r.hi, sq.hi, sq.lo);
+    sq.lo = D::fmadd((r.hi + r.hi) + r.lo, r.lo, sq.lo);
+    add_to<D>(e_hi, e_lo, sq);
 }
 
 }  // namespace linsweep::kernels::LINSWEEP_ISA

@@ -25,7 +25,7 @@ template <class T, class Arch> struct Typed {
             ColMajorSweep<S>::chunk(p, q, slot, scratch);
     }
 
-    static void sweep_precise(const SweepPlan<T>& p, std::size_t q, double* slot, T* scratch)
+    static void sweep_precise(const SweepPlan<T>& p, std::size_t q, double* slot, double* scratch)
     {
         const std::size_t stride = 2 * p.slot.stride();
         for (std::size_t t = 0; t < stride; ++t) slot[t] = 0.0;

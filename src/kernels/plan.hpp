@@ -59,6 +59,13 @@ struct SlotLayout {
     constexpr std::size_t stride() const { return round_up(e_offset() + max_lanes, 8); }
 };
 
+// Scratch of the precise sweep, per thread, in doubles: a chunk's residual pairs (column-major)
+// and the weights widened to double (float data).
+constexpr std::size_t precise_scratch(std::size_t chunk_rows, std::size_t n_pad, std::size_t k)
+{
+    return 2 * chunk_rows + n_pad * k;
+}
+
 // How the kernels walk memory (public: linsweep::Tuning), resolved for one call. Every setting
 // reads the same elements and does the same arithmetic in the same order.
 struct KernelTuning {
@@ -105,12 +112,12 @@ template <class T> struct MomentsPlan {
 // The kernels of one element type. Each works on chunk q (rows [q*chunk_rows, ...)):
 //  sweep:   zeroes and fills `slot` (SlotLayout); `scratch` holds chunk_rows values (column-major).
 //  sweep_precise: the compensated sweep (KernelOptions::precise): `slot` holds two SlotLayouts,
-//           the hi parts then the lo parts of pairs; `scratch` holds 2 * chunk_rows values.
+//           the hi parts then the lo parts of pairs; `scratch`, precise_scratch() doubles.
 //  predict: writes the chunk's predictions (if plan.out); false if one is not finite.
 //  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
 template <class T> struct TypedKernels {
     void (*sweep)(const SweepPlan<T>& plan, std::size_t q, double* slot, T* scratch);
-    void (*sweep_precise)(const SweepPlan<T>& plan, std::size_t q, double* slot, T* scratch);
+    void (*sweep_precise)(const SweepPlan<T>& plan, std::size_t q, double* slot, double* scratch);
     bool (*predict)(const PredictPlan<T>& plan, std::size_t q);
     void (*moments)(const MomentsPlan<T>& plan, std::size_t q, double* out);
 };

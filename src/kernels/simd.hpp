@@ -40,6 +40,7 @@ template <class T> struct Simd<T, portable_arch> {
     static void store(T* p, vec v) { *p = v; }
     // Two roundings: std::fma would be a slow library call on CPUs without FMA.
     static vec fmadd(vec a, vec b, vec c) { return a * b + c; }
+    static vec fmsub(vec a, vec b, vec c) { return a * b - c; }
     static vec min(vec a, vec b) { return b < a ? b : a; }
     static vec max(vec a, vec b) { return a < b ? b : a; }
     static T sum(vec v) { return v; }
@@ -66,6 +67,8 @@ template <class T, class Arch> struct Simd {
     static vec load(const T* p) { return vec::load_unaligned(p); }
     static void store(T* p, vec v) { v.store_unaligned(p); }
     static vec fmadd(vec a, vec b, vec c) { return fused(a, b, c, Arch{}); }
+    // a * b - c, one rounding.
+    static vec fmsub(vec a, vec b, vec c) { return fused_sub(a, b, c, Arch{}); }
     static vec min(vec a, vec b) { return xsimd::min(a, b); }
     static vec max(vec a, vec b) { return xsimd::max(a, b); }
     static T sum(vec v) { return xsimd::hadd(v); }
@@ -179,15 +182,26 @@ private:
     {
         return xsimd::fma(a, b, c);
     }
+    template <class A> static vec fused_sub(vec a, vec b, vec c, A)
+    {
+        return xsimd::fms(a, b, c);
+    }
 #if defined(__AVX512F__) && LINSWEEP_XSIMD_8_1
-    // xsimd 8.1.0 spells fma as a multiply and an add on AVX-512; with contraction off (our
-    // policy) that would round twice, so call the instruction.
+    // xsimd 8.1.0 spells fma and fms as a multiply and an add on AVX-512; with contraction off (our
+    // policy) that would round twice, so call the instructions.
     static vec fused(vec a, vec b, vec c, xsimd::avx512bw)
     {
         if constexpr (sizeof(T) == 4)
             return _mm512_fmadd_ps(a, b, c);
         else
             return _mm512_fmadd_pd(a, b, c);
+    }
+    static vec fused_sub(vec a, vec b, vec c, xsimd::avx512bw)
+    {
+        if constexpr (sizeof(T) == 4)
+            return _mm512_fmsub_ps(a, b, c);
+        else
+            return _mm512_fmsub_pd(a, b, c);
     }
 #endif
 };
