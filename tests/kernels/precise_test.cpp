@@ -10,18 +10,20 @@
 //    a problem large enough for the threaded combine of the pairs.
 //
 // Bounds (u = unit round-off of T, u_d of double, gamma(c) = c u / (1 - c u); for row i and an
-// output, r_i its residual and rho_i = |y_i| + |b| + sum_l |x_il w_l|):
+// output, r_i its residual and rho_i = |y_i| + |b| + sum_l |x_il w_l|). Double data are computed
+// in pairs with error-free transformations, float data in plain double (n u_d <= n^2 u^2: the
+// same bounds hold):
 //  * Dot2 leaves a residual pair with |dr_i| <= D rho_i, D = gamma(n + 8)^2 (n terms, a
 //    log2(W) <= 4-level transpose-sum, 3 for y and b; Ogita, Rump, Oishi 2005, Prop. 4.5 and
 //    Thm 5.3 without the final rounding).
-//  * G's pairs are summed in T over at most 32 rows (row-major blocks) or 16 vectors (column-major
-//    flushes) plus the transposed lanes: gamma(40)^2 times the sum of |terms| (Sum2); then in
+//  * G's pairs are summed over at most 32 rows (row-major blocks) or 16 vectors (column-major
+//    runs) plus the transposed lanes: gamma(40)^2 times the sum of |terms| (Sum2); then in
 //    double-double over <= 1024 blocks per chunk and <= 64 levels of the chunk tree, whose
 //    roundings of the low parts add < 1600 u^2 times that sum, as does the low part of x * r.
 //    So A = gamma(40)^2 + 1600 u^2, and rounding the pair to T (float: via double) adds 2u |G|:
 //        |dG_j| <= 2u |G_j| + D sum_i |x_ij| rho_i + A sum_i |x_ij| (|r_i| + D rho_i),
 //    and s likewise with |x_ij| = 1.
-//  * e from rh^2 (exact) + 2 rh rl, summed in double-double:
+//  * e from rh^2 (exact) + (2 rh + rl) rl, summed in double-double:
 //        |de| <= (2u_d + 5u^2 + 1600 u_d^2) e + 2.1 D sum_i |r_i| rho_i + D^2 sum_i rho_i^2.
 // The plain sweep's bound is (n + 24) u sum_i |x_ij| rho_i (tests/support/sweep_reference.hpp).
 #include <algorithm>
