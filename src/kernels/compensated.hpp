@@ -66,8 +66,11 @@ template <class S> struct CompensatedSweep {
     {
         if (p.y == nullptr) return D::zero();
         const T* yc = p.y + c * p.y_col;
-        if constexpr (sizeof(T) == 8)
-            if (valid == DW && p.y_row == 1) return D::load(yc + i);
+        if (valid == DW && p.y_row == 1 && i + W <= p.m) {  // float: half of a whole vector
+            dvec parts_of[parts];
+            S::widen(S::load(yc + i), parts_of);
+            return parts_of[0];
+        }
         alignas(64) double yb[DW] = {};
         for (std::size_t l = 0; l < valid; ++l) yb[l] = yc[(i + l) * p.y_row];
         return D::load(yb);
