@@ -25,13 +25,13 @@
  * Appending a field (for maintainers): add it at the end with a comment naming the version;
  * start each group of new fields with a pointer, size_t or double member, so that it lies past
  * the older layout's tail padding; give it its default in default_options() and add the new
- * layout to the list in c_api.cpp (which checks the layouts at compile time). For example:
+ * layout to the list in src/c_api/sized_structs.cpp (which checks them at compile time). For example:
  *         void* user_data;
  *         // added in 0.3:
  *         linsweep_reduce_fn reduce;   // NULL: a single process
  *         void* reduce_user_data;
  *     } linsweep_options;
- * and in c_api.cpp:
+ * and in sized_structs.cpp:
  *     {LINSWEEP_END_OF(linsweep_options, user_data), offsetof(linsweep_options, reduce)},  // 0.2
  *     {LINSWEEP_END_OF(linsweep_options, reduce_user_data), sizeof(linsweep_options)},     // 0.3
  */
