@@ -32,6 +32,8 @@ linsweep_options default_options()
     o.reduce_user_data = nullptr;
     o.reduce_rank = 0;
     o.reduce_size = 1;
+    o.sketch_rows = d.sketch_rows;
+    o.preconditioner = LINSWEEP_PRECONDITIONER_AUTO;
     return o;
 }
 
@@ -58,6 +60,9 @@ FitOptions to_cpp(const linsweep_options& o)
     f.threads = o.threads;
     if (raw(o.isa) != LINSWEEP_ISA_AUTO) f.isa = static_cast<Isa>(raw(o.isa));
     f.record_history = o.record_history != 0;
+    f.sketch_rows = o.sketch_rows;
+    const int pre = raw(o.preconditioner);
+    if (pre != LINSWEEP_PRECONDITIONER_AUTO) f.preconditioner = static_cast<Preconditioner>(pre);
     if (o.callback != nullptr) {
         const linsweep_callback cb = o.callback;
         void* user = o.user_data;

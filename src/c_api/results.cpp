@@ -54,6 +54,10 @@ template <class T> linsweep_status result_impl(const linsweep_model* model, lins
         res.threads = r.threads;
         res.constant_columns = r.constant_columns;
         res.ranks = static_cast<std::size_t>(r.ranks);
+        res.error_estimate = r.error_estimate;
+        res.sketch_passes = r.sketch_passes;
+        res.iteration_passes = r.iteration_passes;
+        res.preconditioner = static_cast<linsweep_preconditioner>(r.preconditioner);
         write_sized(out, res, result_layouts);
     });
 }

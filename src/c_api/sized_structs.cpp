@@ -14,13 +14,15 @@ namespace {
 // Oldest first. Appending fields adds a layout: the previous one's `next` becomes the offset of
 // the first new member.
 constexpr StructLayout options_list[] = {
-    {LINSWEEP_END_OF(linsweep_options, user_data), offsetof(linsweep_options, reduce)},  // 0.2
-    {LINSWEEP_END_OF(linsweep_options, reduce_size), sizeof(linsweep_options)},          // 0.3
+    {LINSWEEP_END_OF(linsweep_options, user_data), offsetof(linsweep_options, reduce)},         // 0.2
+    {LINSWEEP_END_OF(linsweep_options, reduce_size), offsetof(linsweep_options, sketch_rows)},  // 0.3
+    {LINSWEEP_END_OF(linsweep_options, preconditioner), sizeof(linsweep_options)},              // 0.4
 };
 constexpr StructLayout result_list[] = {
     {LINSWEEP_END_OF(linsweep_result, threads), offsetof(linsweep_result, constant_columns)},  // 0.1's fields
     {LINSWEEP_END_OF(linsweep_result, constant_columns), offsetof(linsweep_result, ranks)},    // 0.2
-    {LINSWEEP_END_OF(linsweep_result, ranks), sizeof(linsweep_result)},                        // 0.3
+    {LINSWEEP_END_OF(linsweep_result, ranks), offsetof(linsweep_result, error_estimate)},      // 0.3
+    {LINSWEEP_END_OF(linsweep_result, preconditioner), sizeof(linsweep_result)},               // 0.4
 };
 #undef LINSWEEP_END_OF
 

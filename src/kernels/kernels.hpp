@@ -8,6 +8,7 @@
 #include "moments.hpp"
 #include "predict.hpp"
 #include "row_major.hpp"
+#include "sketch.hpp"
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
@@ -26,7 +27,7 @@ template <class T, class Arch> struct Typed {
 
     static constexpr detail::TypedKernels<T> table()
     {
-        return {&sweep, &Predict<S>::chunk, &Moments<T>::chunk};
+        return {&sweep, &Predict<S>::chunk, &Moments<T>::chunk, &Sketch<T>::rows};
     }
 };
 

@@ -22,7 +22,9 @@ const char* const term_names[] = {"number of features",
                                   "iterations",
                                   "callback (set or not)",
                                   "model (fitted or not)",
-                                  "start point (W0, b0)"};
+                                  "start point (W0, b0)",
+                                  "preconditioner",
+                                  "sketch_rows"};
 static_assert(sizeof term_names / sizeof term_names[0] == call_term_count, "a name per term");
 
 }  // namespace
@@ -41,7 +43,9 @@ void call_term_values(const FitOptions& o, const CallTerms& call, double* out)
                              double(call.budget),
                              double(bool(o.callback)),
                              double(call.fitted),
-                             call.start};
+                             call.start,
+                             o.preconditioner ? double(static_cast<int>(*o.preconditioner)) : -1.0,
+                             double(o.sketch_rows)};
     static_assert(sizeof values / sizeof values[0] == call_term_count, "a value per term");
     for (std::size_t i = 0; i < call_term_count; ++i) out[i] = values[i];
 }

@@ -18,8 +18,16 @@ std::string number(double v)
 
 void check_options(const FitOptions& o)
 {
-    if (o.solver != Solver::gd && o.solver != Solver::nesterov && o.solver != Solver::cg)
+    if (o.solver != Solver::gd && o.solver != Solver::nesterov && o.solver != Solver::cg &&
+        o.solver != Solver::pcg)
         fail(Status::bad_option, "unknown solver " + std::to_string(static_cast<int>(o.solver)));
+    if (o.preconditioner && *o.preconditioner != Preconditioner::none &&
+        *o.preconditioner != Preconditioner::diagonal && *o.preconditioner != Preconditioner::sketch)
+        fail(Status::bad_option,
+             "unknown preconditioner " + std::to_string(static_cast<int>(*o.preconditioner)));
+    if (o.sketch_rows > (std::size_t(1) << 30))
+        fail(Status::bad_option,
+             "sketch_rows must be at most 2^30 (0: automatic), got " + std::to_string(o.sketch_rows));
     if (o.learning_rate && !(std::isfinite(*o.learning_rate) && *o.learning_rate > 0))
         fail(Status::bad_option,
              "learning_rate must be > 0 and finite (leave it unset for the automatic step), got " +

@@ -1,4 +1,5 @@
 // The iteration loop, the callback and the commit of a call (training.hpp).
+#include <algorithm>
 #include <exception>
 
 #include "training.hpp"
@@ -11,16 +12,49 @@ template <class T> int Training<T>::spare(int reading) const
         if (i != reading && i != current) return i;
 }
 
+template <class T> int Training<T>::confirm(int from, bool& ok)
+{
+    const int out = spare(from);
+    Iterate& it = iterates[out];
+    std::copy(iterates[from].w.begin(), iterates[from].w.end(), it.w.begin());
+    ok = problem.evaluate(it.w.data(), it);
+    if (ok) method().prepare(problem, it);
+    return out;
+}
+
 template <class T> void Training<T>::run(Call& call, std::size_t budget)
 {
     const Setup& D = setups[call.setup];
     const Method& m = method();
     const double tol = options.tol;
+    call.setup_passes = problem.passes;
     for (;;) {
         const Iterate& in = iterates[call.iterate];
-        if (tol > 0 && in.gnorm <= tol * D.gnorm0) {
-            call.stop = StopReason::converged;
-            break;
+        if (tol > 0 && in.error <= tol) {
+            if (in.exact) {
+                call.stop = StopReason::converged;
+                break;
+            }
+            // A recursive gradient says so: a true sweep decides, and cg restarts from it.
+            bool ok = true;
+            const int checked = confirm(call.iterate, ok);
+            if (!ok) {
+                call.stop = StopReason::diverged;
+                break;
+            }
+            call.iterate = checked;
+            const double error = iterates[checked].error;
+            if (error <= tol) {
+                call.stop = StopReason::converged;
+                break;
+            }
+            // Not even halved since the last confirmation: the rounding floor of this precision.
+            if (call.checked > 0 && error > 0.5 * call.checked) {
+                call.stop = StopReason::stalled;
+                break;
+            }
+            call.checked = error;
+            continue;
         }
         if (call.iterations == budget) {
             call.stop = StopReason::max_iterations;
@@ -79,9 +113,13 @@ template <class T> void Training<T>::commit(const Call& call)
     r.stop_reason = call.stop;
     r.loss = it.loss;
     r.gradient_norm = it.gnorm;
-    r.step = options.solver == Solver::cg ? 0.0 : D.lr;
+    r.error_estimate = it.error;
+    r.preconditioner = D.precondition ? D.pre.kind : Preconditioner::none;
+    r.step = D.lr;
     r.stable_learning_rate = D.lipschitz > 0 ? 2.0 / D.lipschitz : 0.0;
     r.passes = problem.passes;
+    r.sketch_passes = call.sketch_passes;
+    r.iteration_passes = problem.passes - call.setup_passes;
     r.constant_columns = D.constant_columns;
     r.isa = options.isa ? *options.isa : active_isa();
     r.threads = D.threads;
@@ -95,6 +133,7 @@ template <class T> void Training<T>::commit(const Call& call)
 
 #define LINSWEEP_LOOP_OF(T)                                                                                  \
     template int Training<T>::spare(int) const;                                                              \
+    template int Training<T>::confirm(int, bool&);                                                           \
     template void Training<T>::run(Call&, std::size_t);                                                      \
     template bool Training<T>::go_on(const IterationInfo&);                                                  \
     template void Training<T>::commit(const Call&);

@@ -10,6 +10,7 @@
 // has run does it commit, by switching two indices and writing the result.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,13 +36,19 @@ template <class T> struct Training {
     std::vector<double> history;  // the call's loss history, swapped into the result at commit
     LanczosVectors step_vectors;  // the automatic step's estimate
     std::vector<double> start;    // a start point in original units: W (n x k), then b (k)
+    // The sketch S [1 X Y], the QR's matrix, the sketched solution, and every participant's rows
+    // (for this one's global row offset).
+    std::vector<double> sketch_rows, qr_work, sketched, shares;
 
     // What a call has done until it commits.
     struct Call {
         int setup, iterate;
         std::size_t iterations = 0;
         StopReason stop = StopReason::max_iterations;
-        double lipschitz = 0;  // learnt after a divergence
+        double lipschitz = 0;          // learnt after a divergence
+        std::size_t setup_passes = 0;  // passes before the iterations
+        std::size_t sketch_passes = 0;
+        double checked = 0;  // the error a true sweep last confirmed (0: none yet)
     };
 
     // Where a (re)start begins: zeros, the start point in `start` (W0 n x k, then b0), or the
@@ -97,6 +104,8 @@ template <class T> struct Training {
 
     // ---- (re)start (restart.cpp) ----------------------------------------------------------------
     void reserve_shape(std::size_t n, std::size_t k);
+    // The preconditioner and metric of the setup being prepared (and pcg's start, into `sketched`).
+    void precondition(DataSetup<T>& D, std::uint64_t row0);
     void size_spares(const Setup& D);
     // (Re)starts into the spare setup and an iterate that is not committed.
     void prepare(Call& call, const MatrixView<const T>& X, const MatrixView<const T>& Y, From from);
@@ -110,6 +119,9 @@ template <class T> struct Training {
 private:
     int spare(int reading) const;  // the iterate a step writes: neither `reading` nor the committed one
     bool go_on(const IterationInfo& info);
+    // cg's recursive iterate `from` evaluated by a true sweep into a spare iterate, and its
+    // directions restarted there; returns that iterate (false in `ok` when the sweep diverged).
+    int confirm(int from, bool& ok);
 };
 
 extern template struct Training<float>;

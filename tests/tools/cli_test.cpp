@@ -378,7 +378,7 @@ TEST_F(Cli, InitialWeightsFromNpy)
     write_npy_file<double>("w.npy", linsweep::row_major<const double>(p.W.data(), p.n, 1));
     // Started at the true weights, a negligible step leaves them there (from zero it would not).
     const json r = run_json({"fit", "--x", "x.npy", "--y", "y.npy", "--init", "w.npy", "--no-intercept",
-                             "--max-iter", "1", "--tol", "0", "--lr", "1e-30"},
+                             "--solver", "gd", "--max-iter", "1", "--tol", "0", "--lr", "1e-30"},
                             "r.json");
     ASSERT_FALSE(r.empty());
     for (std::size_t j = 0; j < p.n; ++j) EXPECT_NEAR(r["weights"][j][0].get<double>(), p.W[j], 1e-12);
@@ -604,13 +604,19 @@ TEST_F(BadInput, InitialWeightsOfTheWrongShape)
 
 TEST_F(BadInput, DivergedTraining)
 {
-    expect_failure(fit({"--data", "good.csv", "--lr", "1e6", "--max-iter", "500"}), 3, "training diverged");
+    expect_failure(fit({"--data", "good.csv", "--solver", "gd", "--lr", "1e6", "--max-iter", "500"}), 3,
+                   "training diverged");
 }
 
 TEST_F(BadInput, UsageErrors)
 {
     expect_failure(fit({"--data", "good.csv", "--solver", "newton"}), 1, "--solver");
     expect_failure(fit({"--data", "good.csv", "--lr", "-1"}), 1, "--lr");
+    // A step size for a solver that takes none (the default pcg) is a mistake, not a no-op.
+    expect_failure(fit({"--data", "good.csv", "--lr", "0.1"}), 1,
+                   "--lr: applies to --solver gd or nesterov (pcg takes no step size");
+    expect_failure(fit({"--data", "good.csv", "--solver", "cg", "--preconditioner", "sketch"}), 1,
+                   "--preconditioner: applies to --solver pcg only");
     expect_failure({"fit"}, 1, "fit needs --data FILE.csv or --x X.npy --y Y.npy");
     expect_failure({"fit", "--data", "good.csv", "--x", "x.npy", "--y", "y.npy"}, 1, "excludes");
     expect_failure({"frobnicate"}, 1, "A subcommand is required");
