@@ -214,7 +214,7 @@ TEST(Ridge, MatchesClosedFormInLongDouble)
 {
     const Problem P = random_problem(300, 5, 2, 6, 0.5);
     for (bool standardize : {false, true})
-        for (Solver s : {Solver::cg, Solver::gd}) {
+        for (Solver s : {Solver::cg, Solver::gd, Solver::pcg}) {
             FitOptions o;
             o.solver = s;
             o.l2 = 0.3;
@@ -252,7 +252,7 @@ TEST(Float32, ReachesDoubleSolutionWithinConditioningTolerance)
     // model's kernels only: the process default must stay as it was.
     const Isa previous = active_isa();
     for (Isa isa : compiled_isas())
-        for (Solver s : {Solver::cg, Solver::nesterov}) {
+        for (Solver s : {Solver::cg, Solver::nesterov, Solver::pcg}) {
             if (!isa_supported(isa)) continue;
             FitOptions o;
             o.solver = s;
@@ -295,7 +295,7 @@ TEST(Determinism, OneTwoThreeThreadsBitwiseIdentical)
 {
     // Large enough for the kernels' parallel path (m*n*k well above their threshold).
     const Problem P = random_problem(20000, 9, 2, 8);
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg})
         for (bool standardize : {false, true}) {
             std::vector<double> first;
             for (int threads : {1, 2, 3}) {
@@ -322,7 +322,7 @@ TEST(Determinism, OneTwoThreeThreadsBitwiseIdentical)
 TEST(Step, ContinuesExactlyWhereFitStopped)
 {
     const Problem P = random_problem(300, 4, 1, 9);
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg}) {
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg}) {
         FitOptions o;
         o.solver = s;
         o.tol = 0;
