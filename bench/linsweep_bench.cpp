@@ -188,6 +188,7 @@ template <class T> void run_step(benchmark::State& state, const Problem<T>& p)
 {
     using linsweep::row_major;
     linsweep::FitOptions options;
+    options.solver = linsweep::Solver::gd;
     options.learning_rate = learning_rate;
     options.max_iterations = 1;
     options.tol = 0;

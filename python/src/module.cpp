@@ -86,10 +86,14 @@ template <class T>
 nb::dict fit(In2<T> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>> b0,
              const std::string& solver, std::optional<double> learning_rate, std::int64_t max_iter,
              double tol, bool fit_intercept, double l2, bool standardize, int threads,
-             const std::optional<std::string>& isa, bool record_history)
+             const std::optional<std::string>& isa, bool record_history,
+             const std::optional<std::string>& preconditioner, std::optional<std::int64_t> sketch_rows)
 {
     linsweep::FitOptions o;
     o.solver = linsweep::parse_solver(solver);
+    if (preconditioner) o.preconditioner = linsweep::parse_preconditioner(*preconditioner);
+    if (sketch_rows && *sketch_rows < 1) throw nb::value_error("sketch_rows must be >= 1 (None: automatic)");
+    o.sketch_rows = sketch_rows ? static_cast<std::size_t>(*sketch_rows) : 0;
     o.learning_rate = learning_rate;
     if (max_iter < 1) throw nb::value_error("max_iter must be >= 1");
     o.max_iterations = static_cast<std::size_t>(max_iter);
@@ -135,6 +139,10 @@ nb::dict fit(In2<T> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>>
     d["step"] = r.step;
     d["stable_learning_rate"] = r.stable_learning_rate;
     d["passes"] = r.passes;
+    d["sketch_passes"] = r.sketch_passes;
+    d["iteration_passes"] = r.iteration_passes;
+    d["error_estimate"] = r.error_estimate;
+    d["preconditioner"] = linsweep::preconditioner_name(r.preconditioner);
     d["constant_columns"] = r.constant_columns;
     d["isa"] = linsweep::isa_name(r.isa);
     d["threads"] = r.threads;
@@ -201,7 +209,8 @@ template <class T> void bind_typed(nb::module_& m)
 {
     m.def("fit", &fit<T>, "X"_a.noconvert(), "Y"_a.noconvert(), "W0"_a.noconvert().none(),
           "b0"_a.noconvert().none(), "solver"_a, "learning_rate"_a.none(), "max_iter"_a, "tol"_a,
-          "fit_intercept"_a, "l2"_a, "standardize"_a, "threads"_a, "isa"_a.none(), "record_history"_a);
+          "fit_intercept"_a, "l2"_a, "standardize"_a, "threads"_a, "isa"_a.none(), "record_history"_a,
+          "preconditioner"_a.none() = nb::none(), "sketch_rows"_a.none() = nb::none());
     m.def("predict", &predict<T>, "X"_a.noconvert(), "W"_a.noconvert(), "b"_a.noconvert().none(), "threads"_a,
           "isa"_a.none());
     m.def("sweep", &sweep<T>, "X"_a.noconvert(), "Y"_a.noconvert(), "W"_a.noconvert(),

@@ -9,6 +9,7 @@
 #include "moments.hpp"
 #include "predict.hpp"
 #include "row_major.hpp"
+#include "sketch.hpp"
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
@@ -34,7 +35,7 @@ template <class T, class Arch> struct Typed {
 
     static constexpr detail::TypedKernels<T> table()
     {
-        return {&sweep, &sweep_precise, &Predict<S>::chunk, &Moments<T>::chunk};
+        return {&sweep, &sweep_precise, &Predict<S>::chunk, &Moments<T>::chunk, &Sketch<T>::rows};
     }
 };
 

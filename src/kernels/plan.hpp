@@ -6,6 +6,7 @@
 #include <cstddef>
 
 #include "linsweep/core.hpp"
+#include "sketch_plan.hpp"
 
 namespace linsweep::detail {
 
@@ -115,11 +116,15 @@ template <class T> struct MomentsPlan {
 //           the hi parts then the lo parts of pairs; `scratch`, precise_scratch() doubles.
 //  predict: writes the chunk's predictions (if plan.out); false if one is not finite.
 //  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
+//  sketch:  adds rows [begin, end) (at most sketch_piece_rows) of S [1 X Y] into `out`
+//           (sketch_plan.hpp); `scratch` holds (end - begin) * zeta targets.
 template <class T> struct TypedKernels {
     void (*sweep)(const SweepPlan<T>& plan, std::size_t q, double* slot, T* scratch);
     void (*sweep_precise)(const SweepPlan<T>& plan, std::size_t q, double* slot, double* scratch);
     bool (*predict)(const PredictPlan<T>& plan, std::size_t q);
     void (*moments)(const MomentsPlan<T>& plan, std::size_t q, double* out);
+    void (*sketch)(const SketchPlan<T>& plan, std::size_t begin, std::size_t end, double* out,
+                   std::uint32_t* scratch);
 };
 
 // One per ISA compiled in (kernels/<isa>/kernels.cpp); the registry (isa_registry.hpp) lists them.

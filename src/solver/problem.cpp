@@ -8,8 +8,6 @@
 #include <limits>
 #include <string>
 
-#include "column_stats.hpp"
-
 namespace linsweep::detail {
 
 namespace {
@@ -26,76 +24,8 @@ template <class T> void Problem<T>::reserve(std::size_t n, std::size_t k)
     bias_.resize(std::max(bias_.size(), k));
     g_.resize(std::max(g_.size(), n * k));
     s_.resize(std::max(s_.size(), k));
-    // A pass combines G, s, e (+ status); the statistics need 2n (+ status).
-    sums_.resize(std::max(sums_.size(), std::max(n * k + k + 2, 2 * n + 1)));
-}
-
-template <class T> void Problem<T>::standardize()
-{
-    DataSetup<T>& S = *setup_;
-    const std::size_t n = S.n;
-    double *mean = nullptr, *m2 = nullptr, *lo = nullptr, *hi = nullptr;
-    const double rows = static_cast<double>(S.rows);
-    double* sums = sums_.data();
-    // This participant's moments; alone they are the result.
-    comm_.run(
-        [&] {
-            moments_.resize(5 * n);  // mean, M2, min, max (+ the mean over all participants)
-            mean = moments_.data();
-            m2 = mean + n;
-            lo = m2 + n;
-            hi = lo + n;
-            if (S.rows > 0) column_moments(S.X, ColumnMoments{mean, m2, lo, hi}, ws_, kernel_);
-            for (std::size_t j = 0; j < n && S.rows > 0; ++j) {
-                if (!std::isfinite(mean[j]) || !std::isfinite(m2[j]))
-                    throw Error(Status::non_finite_data, "linsweep: X column " + std::to_string(j) +
-                                                             " holds NaN or Inf (or its squares overflow)");
-                sums[j] = rows * mean[j];
-            }
-            if (S.rows == 0) std::fill(sums, sums + n, 0.0);
-        },
-        sums, n, ReduceOp::sum);
-    ++passes;
-    if (!comm_.alone()) {
-        // Chan et al.'s combination over the participants, without the cancellation of
-        // sum(x^2) - m mu^2: the mean first, then each share's M2 moved to it. Extremes by maximum.
-        double* global_mean = hi + n;
-        for (std::size_t j = 0; j < n; ++j) {
-            global_mean[j] = sums[j] / S.m;
-            sums[j] = S.rows > 0 ? hi[j] : -infinity;
-            sums[n + j] = S.rows > 0 ? -lo[j] : -infinity;
-        }
-        comm_.run([] {}, sums, 2 * n, ReduceOp::max);
-        for (std::size_t j = 0; j < n; ++j) {
-            hi[j] = sums[j];
-            lo[j] = -sums[n + j];
-            const double d = S.rows > 0 ? mean[j] - global_mean[j] : 0.0;
-            sums[j] = S.rows > 0 ? m2[j] + rows * d * d : 0.0;
-        }
-        comm_.run([] {}, sums, n, ReduceOp::sum);
-        for (std::size_t j = 0; j < n; ++j) {
-            mean[j] = global_mean[j];
-            m2[j] = sums[j];
-            if (!std::isfinite(mean[j]) || !std::isfinite(m2[j]))
-                throw Error(Status::non_finite_data, "linsweep: the squares of X column " +
-                                                         std::to_string(j) +
-                                                         " overflow over all participants");
-        }
-    }
-    S.constant_columns = 0;
-    S.standardized = true;
-    for (std::size_t j = 0; j < n; ++j) {
-        const double var = m2[j] / S.m;
-        // Without intercept centring would add one: scale by the root mean square instead.
-        const double sg = S.intercept ? std::sqrt(var) : std::sqrt(var + mean[j] * mean[j]);
-        S.mu[j] = S.intercept ? (lo[j] == hi[j] ? lo[j] : mean[j]) : 0.0;
-        S.scale[j] = 1.0 / sg;
-        // Exactly constant (var may be a rounding residue then), or too small to invert.
-        if ((lo[j] == hi[j] && S.intercept) || !(sg > 0) || !std::isfinite(S.scale[j] * S.scale[j])) {
-            S.scale[j] = 0;
-            ++S.constant_columns;
-        }
-    }
+    // A pass combines G, s, e (+ status); the statistics need 2 max(n, k) (+ status).
+    sums_.resize(std::max(sums_.size(), std::max(n * k + k + 2, 2 * std::max(n, k) + 1)));
 }
 
 template <class T>
@@ -208,6 +138,8 @@ template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, b
                 at.grad[j * k + c] += 2.0 * l2_ * theta[j * k + c] * S.scale[j] * S.scale[j];
     at.loss = loss;
     at.gnorm = std::sqrt(sum_squares(at.grad.data(), at.grad.size()));
+    at.error = S.pre.distance(at.grad.data(), 0.5 * S.m);  // the residual r = -(m/2) grad
+    at.exact = true;
     return true;
 }
 

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "collective.hpp"
+#include "kernels/sketch_plan.hpp"
 #include "linsweep/core.hpp"
 #include "objective.hpp"
 
@@ -33,6 +35,15 @@ public:
 
     // Setup pass: setup.mu, scale, constant_columns (shapes, rows and intercept are set).
     void standardize();
+    // The sketch pass: S [1 X Y] over every participant's rows (this one's start at global row
+    // row0) into `out` (shape.rows() x width, width = intercept + n + k). Non-finite sums are bad
+    // data (throws).
+    void sketch(const SketchShape& shape, std::uint64_t row0, std::vector<double>& out);
+    // The spread of Y per output (Preconditioning::reference): a pass over Y, not X.
+    void measure_targets(Preconditioning& pre);
+    // The diagonal metric: in the solver's coordinates when they are standardized, else through
+    // the standardization map, whose statistics cost a pass over X.
+    void diagonal_metric(Preconditioning& pre);
     // Loss and gradient at the start point theta: a non-finite sweep is bad data (throws).
     void evaluate_start(const double* theta, Iterate& at);
 
@@ -50,6 +61,9 @@ public:
 
 private:
     bool evaluate(const double* theta, Iterate& at, bool first);
+    // mean, M2, min, max of V's columns over all participants into moments_ (four runs of
+    // V.cols); a pass over V. Non-finite figures are bad data (throws, naming `what`).
+    void moments_of(const MatrixView<const T>& V, const char* what);
     // kk columns of the kernel's (G, s) -> (G - mu s^T) * scale and s, times factor, into out.
     void to_standardized(const double* G, const double* s, std::size_t kk, double factor, double* out) const;
 

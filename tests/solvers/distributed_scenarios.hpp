@@ -133,7 +133,7 @@ inline FitOptions options_for(Solver s, bool standardize, bool intercept)
     o.standardize = standardize;
     o.fit_intercept = intercept;
     o.tol = 0;  // a fixed number of iterations: the trajectories are compared, not just the end
-    o.max_iterations = s == Solver::cg ? 12 : quick() ? 40 : 150;
+    o.max_iterations = s == Solver::cg || s == Solver::pcg ? 12 : quick() ? 40 : 150;
     return o;
 }
 
@@ -171,11 +171,46 @@ inline void matches_single_process(const std::shared_ptr<Reducer>& reducer, Solv
 // The same for every solver, with and without standardize and intercept, k = 1 and 3.
 inline void all_match_single_process(const std::shared_ptr<Reducer>& reducer)
 {
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg})
         for (bool standardize : {false, true})
             for (bool intercept : {true, false})
                 for (std::size_t k : {1, 3})
                     matches_single_process(reducer, s, standardize, intercept, k, even_share);
+}
+
+// The sketch is hashed from the global row index, so the participants' sketches add up to the
+// sketch of all rows; on small-integer data every one of those sums is exact, and the sketch, its
+// QR and the sketched solution are bitwise those of one process, whatever the split. With y an
+// exact linear function of X the sketched solution is the solution (pcg converges at it, with no
+// iteration), so the models are bitwise the same for any number of participants.
+inline void sketched_start_is_the_same_for_any_split(const std::shared_ptr<Reducer>& reducer,
+                                                     Share (*share_of)(std::size_t, int, int))
+{
+    const std::size_t m = 3001, n = 5;
+    std::vector<double> X(m * n), Y(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        double y = 7;
+        for (std::size_t j = 0; j < n; ++j) {
+            X[i * n + j] = double(int((i * 37 + j * 11 + i / 7) % 23) - 11);
+            y += double(int(j) - 2) * X[i * n + j];
+        }
+        Y[i] = y;
+    }
+    FitOptions o;
+    o.sketch_rows = 64;  // a real sketch: m > s
+    Regressor<double> single(o);
+    const FitResult<double>& want =
+        single.fit(row_major<const double>(X.data(), m, n), row_major<const double>(Y.data(), m, 1));
+    ASSERT_EQ(want.iterations, 0u);
+    ASSERT_EQ(want.sketch_passes, 1u);
+    o.reducer = reducer;
+    Regressor<double> model(o);
+    const Share mine = share_of(m, reducer->rank(), reducer->size());
+    const FitResult<double>& got = model.fit(rows_of(X, n, mine), rows_of(Y, 1, mine));
+    EXPECT_EQ(got.stop_reason, StopReason::converged);
+    EXPECT_EQ(bits_of(std::vector<double>(got.weights)), bits_of(std::vector<double>(want.weights)))
+        << reducer->size() << " participants, rank " << reducer->rank();
+    EXPECT_EQ(bits_of(std::vector<double>(got.intercept)), bits_of(std::vector<double>(want.intercept)));
 }
 
 // Continuing with step() gives bitwise the fit of all iterations at once, distributed too.
@@ -183,7 +218,7 @@ inline void step_continues_fit(const std::shared_ptr<Reducer>& reducer)
 {
     const Problem P = random_problem(200, 4, 2, 50);
     const Share mine = even_share(P.m, reducer->rank(), reducer->size());
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg}) {
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg}) {
         FitOptions o = options_for(s, true, true);
         o.reducer = reducer;
         o.max_iterations = 4;

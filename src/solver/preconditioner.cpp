@@ -1,0 +1,237 @@
+// The preconditioner and metric (preconditioner.hpp): Householder QR of the sketch, triangular
+// solves, the standardized diagonal.
+#include "preconditioner.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "parallel.hpp"
+
+namespace linsweep::detail {
+
+namespace {
+
+double sum_squares(const double* v, std::size_t len)
+{
+    double s = 0;
+    for (std::size_t i = 0; i < len; ++i) s += v[i] * v[i];
+    return s;
+}
+
+// v^T b in eight interleaved partial sums (independent additions the compiler vectorizes; one sum
+// would wait on each addition's latency).
+double dot(const double* v, const double* b, std::size_t len)
+{
+    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::size_t i = 0;
+    for (; i + 8 <= len; i += 8)
+        for (std::size_t u = 0; u < 8; ++u) part[u] += v[i + u] * b[i + u];
+    for (; i < len; ++i) part[i % 8] += v[i] * b[i];
+    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
+}
+
+}  // namespace
+
+// The QR's cost in passes over X: 2 s p^2 flops at F flops/s against m p elements read at B
+// bytes/s. Measured (README): F ~ 5e9 for this QR on one core, B ~ 1e10; B / F ~ 2.
+double qr_in_passes(double m, std::size_t p, std::size_t element_bytes, double s)
+{
+    return 2.0 * s * double(p) * double(p) * 2.0 / (m * double(p) * double(element_bytes));
+}
+
+SketchShape sketch_shape_for(double m, std::size_t p, std::size_t element_bytes, std::size_t rows_option)
+{
+    std::size_t s = rows_option;
+    if (s == 0) {
+        std::size_t c = 4;
+        while (c < 32 && qr_in_passes(m, p, element_bytes, double(2 * c * p)) <= 4) c *= 2;
+        s = c * p;
+    }
+    SketchShape shape;
+    if (m <= double(s)) {
+        shape.identity = true;
+        shape.zeta = 1;
+        shape.block = static_cast<std::size_t>(m);
+        return shape;
+    }
+    shape.zeta = std::min(sketch_zeta, s);
+    shape.block = (s + shape.zeta - 1) / shape.zeta;
+    return shape;
+}
+
+bool sketch_pays_off(double m, std::size_t p, std::size_t element_bytes)
+{
+    // At most 8 passes' worth for the smallest sketch; below about 30 ms of QR it always pays.
+    const double s = std::min(m, 4.0 * double(p));
+    return 2.0 * s * double(p) * double(p) <= 1.5e8 || qr_in_passes(m, p, element_bytes, s) <= 8;
+}
+
+void householder_qr(double* A, std::size_t rows, std::size_t p, std::size_t cols,
+                    std::vector<std::size_t>& active, double* scratch, int threads)
+{
+    active.clear();
+    // Below this share of its own norm, what is left of a column is rounding: the QR's backward
+    // error is a few units of rounding times sqrt(rows) of each column.
+    const double tiny = 32 * std::numeric_limits<double>::epsilon() * std::sqrt(double(rows));
+    // Reflector q is I - tau_q v v^T with v = (head_q, A[row_q + 1 .. rows) of column active[q]),
+    // acting on rows [q, rows); A[q] of that column holds R's diagonal element.
+    double* head = scratch;
+    double* taus = scratch + p;
+    const auto reflect = [&](std::size_t q, double* b) {
+        const double* a = A + active[q] * rows;
+        const std::size_t len = rows - q;
+        const double w = taus[q] * (head[q] * b[q] + dot(a + q + 1, b + q + 1, len - 1));
+        b[q] -= w * head[q];
+        for (std::size_t i = 1; i < len; ++i) b[q + i] -= w * a[q + i];
+    };
+    // Panels of columns: within a panel each column first receives the panel's earlier reflectors,
+    // then gets its own; the columns after the panel receive the panel's reflectors while each is
+    // in cache. Every column gets every reflector in the same order as unblocked Householder.
+    constexpr std::size_t panel = 32;
+    for (std::size_t j0 = 0; j0 < p && active.size() < rows; j0 += panel) {
+        const std::size_t j1 = std::min(p, j0 + panel), first = active.size();
+        for (std::size_t j = j0; j < j1 && active.size() < rows; ++j) {
+            double* a = A + j * rows;
+            for (std::size_t q = first; q < active.size(); ++q) reflect(q, a);
+            const std::size_t r = active.size();
+            const double whole = std::sqrt(sum_squares(a, rows));
+            const double rest = std::sqrt(sum_squares(a + r, rows - r));
+            if (!(rest > tiny * whole)) continue;
+            // The reflector maps a[r..rows) to alpha e_0.
+            const double alpha = a[r] >= 0 ? -rest : rest;
+            head[r] = a[r] - alpha;
+            taus[r] = 1 / (rest * (rest + std::fabs(a[r])));  // 2 / v^T v
+            a[r] = alpha;
+            active.push_back(j);
+        }
+        const std::size_t later = cols - j1, last = active.size();
+        const int t = threads_for(threads, (rows - first) * (last - first) * later, later);
+        for_each_chunk(later, t, [&](std::size_t l, int) {
+            double* b = A + (j1 + l) * rows;
+            for (std::size_t q = first; q < last; ++q) reflect(q, b);
+        });
+    }
+}
+
+void Preconditioning::reserve_factor(std::size_t n_)
+{
+    R.reserve((n_ + 1) * (n_ + 1));
+}
+
+void Preconditioning::reserve(std::size_t n_, std::size_t k_)
+{
+    rows.reserve(n_ + 1);
+    mu.reserve(n_);
+    scale.reserve(n_);
+    diag.reserve(n_ + 1);
+    reference.reserve(k_);
+    work_.resize(std::max(work_.size(), 2 * (n_ + 1)));
+}
+
+double Preconditioning::quadratic(const double* r, std::size_t c, double* z) const
+{
+    const std::size_t len = n + 1;
+    if (kind == Preconditioner::sketch) {
+        // w = R^-T v (forward), rz = ||w||^2, then x = R^-1 w (back), for v = r on the active rows.
+        const std::size_t q = rows.size();
+        double* w = work_.data();
+        for (std::size_t a = 0; a < q; ++a) {
+            double v = r[rows[a] * k + c];
+            for (std::size_t b = 0; b < a; ++b) v -= R[b * q + a] * w[b];
+            w[a] = v / R[a * q + a];
+        }
+        const double rz = sum_squares(w, q);
+        if (z != nullptr) {
+            for (std::size_t j = 0; j < len; ++j) z[j * k + c] = 0;
+            for (std::size_t a = q; a-- > 0;) {
+                double v = w[a];
+                for (std::size_t b = a + 1; b < q; ++b) v -= R[a * q + b] * w[b];
+                w[a] = v / R[a * q + a];
+                z[rows[a] * k + c] = w[a];
+            }
+        }
+        return rz;
+    }
+    if (kind == Preconditioner::diagonal) {
+        double rz = 0;
+        const double rb = r[n * k + c];
+        for (std::size_t j = 0; j < len; ++j) {
+            // The standardized coordinates' residual: scale_j (r_j - mu_j r_b) for a feature.
+            const double v = j < n && !scale.empty() ? scale[j] * (r[j * k + c] - mu[j] * rb) : r[j * k + c];
+            const double zj = diag[j] > 0 ? v / diag[j] : 0.0;
+            rz += v * zj;
+            if (z != nullptr) z[j * k + c] = zj;
+        }
+        return rz;
+    }
+    double rz = 0;
+    for (std::size_t j = 0; j < len; ++j) {
+        rz += r[j * k + c] * r[j * k + c];
+        if (z != nullptr) z[j * k + c] = r[j * k + c];
+    }
+    return rz;
+}
+
+void Preconditioning::apply(const double* r, double* z, double* rz) const
+{
+    for (std::size_t c = 0; c < k; ++c) rz[c] = quadratic(r, c, z);
+}
+
+double Preconditioning::distance(const double* v, double factor) const
+{
+    if (!measures()) return std::numeric_limits<double>::quiet_NaN();
+    double worst = 0;
+    for (std::size_t c = 0; c < k; ++c) {
+        const double d = std::fabs(factor) * std::sqrt(std::max(0.0, quadratic(v, c, nullptr)));
+        worst = std::max(worst, reference[c] > 0 ? d / reference[c] : (d > 0 ? HUGE_VAL : 0.0));
+    }
+    return worst;
+}
+
+void factor_sketch(const SketchInput& in, Preconditioning& P, double* theta, std::vector<double>& work,
+                   int threads)
+{
+    const std::size_t n = in.n, k = in.k, lead = in.intercept ? 1 : 0, p = lead + n;
+    const std::size_t ridge_rows = in.ridge > 0 ? n : 0;
+    const std::size_t rows = std::max(in.s + ridge_rows, p), cols = p + k;
+    work.assign(rows * cols + 2 * p, 0.0);  // the matrix, then the QR's reflector scalars
+    // Column-major [S A | S Y] in the solver's coordinates, scaled by 1/sqrt(zeta), then the ridge rows.
+    const double unit = 1 / std::sqrt(double(in.zeta));
+    for (std::size_t i = 0; i < in.s; ++i) {
+        const double* src = in.rows + i * in.width;
+        if (in.intercept) work[i] = unit * src[0];
+        for (std::size_t j = 0; j < n; ++j) {
+            const double centred =
+                in.mu != nullptr && in.intercept ? src[lead + j] - (*in.mu)[j] * src[0] : src[lead + j];
+            work[(lead + j) * rows + i] = unit * centred * (in.mu != nullptr ? (*in.scale)[j] : 1.0);
+        }
+        for (std::size_t c = 0; c < k; ++c) work[(p + c) * rows + i] = unit * src[lead + n + c];
+    }
+    for (std::size_t j = 0; j < ridge_rows; ++j)
+        work[(lead + j) * rows + in.s + j] = std::sqrt(in.ridge) * (*in.scale)[j];
+
+    std::vector<std::size_t>& active = P.rows;  // the QR's columns, then the solver's rows
+    householder_qr(work.data(), rows, p, cols, active, work.data() + rows * cols, threads);
+    const std::size_t q = active.size();
+    P.kind = Preconditioner::sketch;
+    P.n = n;
+    P.k = k;
+    P.R.assign(q * q, 0.0);
+    for (std::size_t b = 0; b < q; ++b) {
+        for (std::size_t a = 0; a <= b; ++a) P.R[a * q + b] = work[active[b] * rows + a];
+        P.rows[b] = in.intercept && active[b] == 0 ? n : active[b] - lead;
+    }
+    // theta = R^-1 (Q^T S Y)[0, q) per output; frozen coordinates 0.
+    std::fill(theta, theta + (n + 1) * k, 0.0);
+    for (std::size_t c = 0; c < k; ++c) {
+        const double* z = work.data() + (p + c) * rows;
+        for (std::size_t a = q; a-- > 0;) {
+            double v = z[a];
+            for (std::size_t b = a + 1; b < q; ++b) v -= P.R[a * q + b] * theta[P.rows[b] * k + c];
+            theta[P.rows[a] * k + c] = v / P.R[a * q + a];
+        }
+    }
+}
+
+}  // namespace linsweep::detail
