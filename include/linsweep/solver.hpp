@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -42,7 +43,8 @@ enum class Preconditioner : int {
 };
 
 LINSWEEP_API const char* solver_name(Solver s) noexcept;
-LINSWEEP_API Solver parse_solver(const std::string& name);  // "gd", "nesterov", "cg", "pcg"; throws bad_option
+LINSWEEP_API Solver
+parse_solver(const std::string& name);  // "gd", "nesterov", "cg", "pcg"; throws bad_option
 LINSWEEP_API const char* stop_reason_name(StopReason r) noexcept;
 LINSWEEP_API const char* preconditioner_name(Preconditioner p) noexcept;
 // "none", "diagonal", "sketch"; throws bad_option.
@@ -127,6 +129,15 @@ struct FitOptions {
     std::optional<Preconditioner> preconditioner;
     // Rows of the sketch; 0: automatic (a multiple of the columns chosen by measurement, README).
     std::size_t sketch_rows = 0;
+    // Precise mode (cg and pcg; other solvers: bad_option): after the iterations, iterative
+    // refinement of the weights with the compensated sweep (KernelOptions::precise): the gradient
+    // at the weights computed as if in twice the working precision, the correction solved by
+    // conjugate gradient (preconditioned by the sketch when there is one) on compensated Gram
+    // sweeps, until the correction no longer changes the weights (at most 10 refinements). It
+    // reaches the least-squares solution of the data as stored to about the working precision
+    // while cond(A)^2 u^2 << 1 (A = [X 1]), at a few dozen compensated passes over X.
+    // FitResult::accuracy_estimate and condition_estimate report how far it got.
+    bool precise = false;
     // Called after each iteration; return false to stop (StopReason::callback). A callback that
     // throws stops training with Error(callback_failed) and leaves the model unchanged. With a
     // reducer it is called on every participant and training stops when any of them says so
@@ -151,11 +162,20 @@ template <class T> struct FitResult {
     // (then compute J from predictions). On divergence: of the last iterate whose loss was
     // finite and not exploding.
     double loss = 0;
-    double gradient_norm = 0;          // at the returned weights (standardized problem if standardize)
+    double gradient_norm = 0;  // at the returned weights (standardized problem if standardize)
     // The estimated distance of the fitted values from the optimum's, relative to the spread of Y
     // (the largest over the outputs; see FitOptions::tol). NaN when not measured (tol = 0 with gd,
     // nesterov or cg).
     double error_estimate = 0;
+    // Precise mode: the last correction's size relative to the weights (max norms over W and b):
+    // about the relative accuracy attained (the working precision's u when the correction no
+    // longer changed them). NaN otherwise.
+    double accuracy_estimate = std::numeric_limits<double>::quiet_NaN();
+    // An estimate of the 2-norm condition number of A = [X 1] (X alone without intercept;
+    // standardized columns with standardize, with the ridge rows when l2 > 0), from the sketch's
+    // R (within the sketch's distortion, a small factor). NaN when no sketch was made.
+    double condition_estimate = std::numeric_limits<double>::quiet_NaN();
+    std::size_t refinements = 0;  // precise mode: refinement steps (each a sweep and a correction solve)
     Preconditioner preconditioner = Preconditioner::none;  // what preconditioned the iterations
     std::size_t sketch_passes = 0;     // passes of `passes` that formed the sketch (0 or 1)
     std::size_t iteration_passes = 0;  // passes of `passes` made by the iterations and their checks

@@ -24,7 +24,8 @@ const char* const term_names[] = {"number of features",
                                   "model (fitted or not)",
                                   "start point (W0, b0)",
                                   "preconditioner",
-                                  "sketch_rows"};
+                                  "sketch_rows",
+                                  "precise"};
 static_assert(sizeof term_names / sizeof term_names[0] == call_term_count, "a name per term");
 
 }  // namespace
@@ -45,7 +46,8 @@ void call_term_values(const FitOptions& o, const CallTerms& call, double* out)
                              double(call.fitted),
                              call.start,
                              o.preconditioner ? double(static_cast<int>(*o.preconditioner)) : -1.0,
-                             double(o.sketch_rows)};
+                             double(o.sketch_rows),
+                             double(o.precise)};
     static_assert(sizeof values / sizeof values[0] == call_term_count, "a value per term");
     for (std::size_t i = 0; i < call_term_count; ++i) out[i] = values[i];
 }

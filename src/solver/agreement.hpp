@@ -19,7 +19,7 @@ struct CallTerms {
     double start = 0;        // fingerprint of the start point (0: none)
 };
 
-constexpr std::size_t call_term_count = 15;
+constexpr std::size_t call_term_count = 16;
 
 // The terms as values: out[0..call_term_count).
 void call_term_values(const FitOptions& o, const CallTerms& call, double* out);

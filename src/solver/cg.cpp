@@ -20,12 +20,13 @@ namespace linsweep::detail {
 
 namespace {
 
-// z = M^-1 r per column and rz = r^T z (M = I without preconditioning: z is r itself).
+// z = M^-1 r per column and rz = r^T z with the setup's Preconditioning M, or M = I (z is r
+// itself) without `precondition`.
 const double* direction(const Objective& f, bool precondition, const double* r, double* z, double* rz)
 {
     const Setup& S = f.setup();
     const std::size_t len = S.len(), k = S.k;
-    if (precondition && S.precondition) {
+    if (precondition) {
         S.pre.apply(r, z, rz);
         return z;
     }
@@ -48,7 +49,7 @@ public:
         double* rz = p + len;
         const double half_m = 0.5 * f.setup().m;
         for (std::size_t i = 0; i < len; ++i) r[i] = -half_m * it.grad[i];
-        const double* z = direction(f, precondition_, r, p, rz);
+        const double* z = direction(f, precondition_ && f.setup().precondition, r, p, rz);
         if (z != p) std::copy(z, z + len, p);
         std::fill(rz + k, rz + 2 * k, 0.0);
     }
@@ -86,7 +87,7 @@ public:
             r_next[i] = r[i] - alpha[i % k] * q[i];
         }
         // z = M^-1 r_next borrows out.grad until the gradient is written.
-        const double* z = direction(f, precondition_, r_next, out.grad.data(), rz_next);
+        const double* z = direction(f, precondition_ && S.precondition, r_next, out.grad.data(), rz_next);
         double total = 0;
         for (std::size_t c = 0; c < k; ++c) {
             // A column with no progress possible restarts along its residual.
@@ -126,6 +127,8 @@ std::size_t cg_solve(Objective& f, bool precondition, const double* b, double* x
     const Setup& S = f.setup();
     const std::size_t len = S.len(), k = S.k;
     const double ridge = S.m * f.l2();
+    // pcg's preconditioner, or the sketch when there is one (cg's metric: valid in any coordinates).
+    precondition = precondition && (S.precondition || S.pre.kind == Preconditioner::sketch);
     for (auto* vec : {&v.r, &v.z, &v.p, &v.q}) vec->resize(len);
     v.rz.resize(2 * k);
     v.alpha.resize(k);

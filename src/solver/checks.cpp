@@ -38,6 +38,11 @@ void check_options(const FitOptions& o)
     if (!std::isfinite(o.l2) || o.l2 < 0)
         fail(Status::bad_option, "l2 must be >= 0 and finite, got " + number(o.l2));
     if (o.threads < 0) fail(Status::bad_option, "threads must be >= 0 (0 = OpenMP's default)");
+    if (o.precise && o.solver != Solver::cg && o.solver != Solver::pcg)
+        fail(Status::bad_option,
+             std::string("precise refines the least-squares solution: it needs solver cg or "
+                         "pcg, not ") +
+                 solver_name(o.solver));
 }
 
 template <class T> void check_data(const MatrixView<const T>& X, const MatrixView<const T>& Y, bool alone)

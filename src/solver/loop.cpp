@@ -108,7 +108,16 @@ template <class T> void Training<T>::commit(const Call& call)
     FitResult<T>& r = result;
     r.weights.resize(D.n * D.k);  // within the capacity reserve_shape() made
     r.intercept.resize(D.k);
-    problem.to_original(it.w.data(), D.k, r.weights.data(), r.intercept.data());
+    if (call.refined) {  // the refined weights as they are (theta's map would round them again)
+        const std::size_t nk = D.n * D.k;
+        for (std::size_t i = 0; i < nk; ++i) r.weights[i] = static_cast<T>(refined[i]);
+        for (std::size_t c = 0; c < D.k; ++c) r.intercept[c] = static_cast<T>(refined[nk + c]);
+    } else {
+        problem.to_original(it.w.data(), D.k, r.weights.data(), r.intercept.data());
+    }
+    r.accuracy_estimate = call.accuracy;
+    r.refinements = call.refinements;
+    r.condition_estimate = D.condition;
     r.iterations = call.iterations;
     r.stop_reason = call.stop;
     r.loss = it.loss;

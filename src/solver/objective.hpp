@@ -37,6 +37,7 @@ struct Setup {
     Preconditioning pre;
     bool precondition = false;
     bool sketched = false;  // a sketch pass was made (pre.kind is sketch then)
+    double condition = std::numeric_limits<double>::quiet_NaN();  // of A, from the sketch's R
 
     std::size_t len() const noexcept { return (n + 1) * k; }
 };

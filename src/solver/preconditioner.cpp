@@ -234,4 +234,53 @@ void factor_sketch(const SketchInput& in, Preconditioning& P, double* theta, std
     }
 }
 
+double condition_estimate(const Preconditioning& P, std::vector<double>& work)
+{
+    const std::size_t q = P.rows.size();
+    if (P.kind != Preconditioner::sketch || q == 0) return std::numeric_limits<double>::quiet_NaN();
+    const double* R = P.R.data();  // upper triangular, row-major, q x q
+    work.assign(2 * q, 0.0);
+    double* v = work.data();
+    double* w = v + q;
+    // The largest eigenvalue of M (R^T R, or its inverse), from v = 1 / sqrt(q): Rayleigh
+    // quotients of `steps` steps (a deterministic count: about 2e8 flops at most).
+    const std::size_t steps = std::clamp<std::size_t>(200000000 / (4 * q * q + 1), 5, 50);
+    auto largest = [&](bool inverse) {
+        std::fill(v, v + q, 1 / std::sqrt(double(q)));
+        double lambda = 0;
+        for (std::size_t it = 0; it < steps; ++it) {
+            if (!inverse) {
+                for (std::size_t a = 0; a < q; ++a) {  // w = R v
+                    double t = 0;
+                    for (std::size_t b = a; b < q; ++b) t += R[a * q + b] * v[b];
+                    w[a] = t;
+                }
+                lambda = sum_squares(w, q);            // v^T R^T R v with ||v|| = 1
+                for (std::size_t b = 0; b < q; ++b) {  // v = R^T w
+                    double t = 0;
+                    for (std::size_t a = 0; a <= b; ++a) t += R[a * q + b] * w[a];
+                    v[b] = t;
+                }
+            } else {
+                for (std::size_t a = 0; a < q; ++a) {  // w = R^-T v (forward)
+                    double t = v[a];
+                    for (std::size_t b = 0; b < a; ++b) t -= R[b * q + a] * w[b];
+                    w[a] = t / R[a * q + a];
+                }
+                lambda = sum_squares(w, q);          // v^T (R^T R)^-1 v
+                for (std::size_t a = q; a-- > 0;) {  // v = R^-1 w (back)
+                    double t = w[a];
+                    for (std::size_t b = a + 1; b < q; ++b) t -= R[a * q + b] * v[b];
+                    v[a] = t / R[a * q + a];
+                }
+            }
+            const double norm = std::sqrt(sum_squares(v, q));
+            if (!(norm > 0) || !std::isfinite(norm)) break;
+            for (std::size_t a = 0; a < q; ++a) v[a] /= norm;
+        }
+        return lambda;
+    };
+    return std::sqrt(largest(false) * largest(true));
+}
+
 }  // namespace linsweep::detail

@@ -86,4 +86,9 @@ struct SketchInput {
 void factor_sketch(const SketchInput& in, Preconditioning& P, double* theta, std::vector<double>& work,
                    int threads);
 
+// The 2-norm condition number of the sketch's R (that of A within the sketch's distortion), by
+// power iteration on R^T R and on its inverse (triangular solves) from a fixed start: a lower
+// bound that is close after a few dozen steps. NaN unless P is a sketch preconditioner.
+double condition_estimate(const Preconditioning& P, std::vector<double>& work);
+
 }  // namespace linsweep::detail

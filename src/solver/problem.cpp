@@ -91,14 +91,14 @@ template <class T> void Problem<T>::evaluate_start(const double* theta, Iterate&
     evaluate(theta, at, true);
 }
 
-template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, bool first)
+template <class T> template <class F> void Problem<T>::sweep_at(F&& weights, bool first)
 {
     DataSetup<T>& S = *setup_;
     const std::size_t n = S.n, k = S.k, nk = n * k;
     double* sums = sums_.data();  // G (n x k), s (k), e
     comm_.run(
         [&] {
-            to_original(theta, k, weights_.data(), bias_.data());
+            weights();
             double e = 0;
             if (S.rows == 0) {
                 std::fill(sums, sums + nk + k, 0.0);
@@ -121,11 +121,20 @@ template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, b
         },
         sums, nk + k + 1, ReduceOp::sum);
     ++passes;
+}
+
+template <class T>
+template <class Wf, class Vf>
+bool Problem<T>::finish(Iterate& at, bool first, Wf&& w, Vf&& v)
+{
+    const DataSetup<T>& S = *setup_;
+    const std::size_t n = S.n, k = S.k, nk = n * k;
+    const double* sums = sums_.data();
     double penalty = 0;
     if (l2_ > 0)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t c = 0; c < k; ++c) {
-                const double wj = theta[j * k + c] * S.scale[j];
+                const double wj = w(j, c);
                 penalty += wj * wj;
             }
     const double loss = sums[nk + k] / S.m + l2_ * penalty;
@@ -135,12 +144,38 @@ template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, b
     if (l2_ > 0)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t c = 0; c < k; ++c)
-                at.grad[j * k + c] += 2.0 * l2_ * theta[j * k + c] * S.scale[j] * S.scale[j];
+                at.grad[j * k + c] += 2.0 * l2_ * v(j, c) * S.scale[j] * S.scale[j];
     at.loss = loss;
     at.gnorm = std::sqrt(sum_squares(at.grad.data(), at.grad.size()));
     at.error = S.pre.distance(at.grad.data(), 0.5 * S.m);  // the residual r = -(m/2) grad
     at.exact = true;
     return true;
+}
+
+template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, bool first)
+{
+    const DataSetup<T>& S = *setup_;
+    const std::size_t k = S.k;
+    sweep_at([&] { to_original(theta, k, weights_.data(), bias_.data()); }, first);
+    return finish(
+        at, first, [&](std::size_t j, std::size_t c) { return theta[j * k + c] * S.scale[j]; },
+        [&](std::size_t j, std::size_t c) { return theta[j * k + c]; });
+}
+
+template <class T> bool Problem<T>::evaluate_original(const double* Wb, Iterate& at)
+{
+    const DataSetup<T>& S = *setup_;
+    const std::size_t n = S.n, k = S.k, nk = n * k;
+    sweep_at(
+        [&] {
+            for (std::size_t i = 0; i < nk; ++i) weights_[i] = static_cast<T>(Wb[i]);
+            for (std::size_t c = 0; c < k; ++c) bias_[c] = static_cast<T>(S.intercept ? Wb[nk + c] : 0.0);
+        },
+        false);
+    // V = W / scale (0 for a column with no spread, whose weight is 0).
+    return finish(
+        at, false, [&](std::size_t j, std::size_t c) { return Wb[j * k + c]; },
+        [&](std::size_t j, std::size_t c) { return S.scale[j] > 0 ? Wb[j * k + c] / S.scale[j] : 0.0; });
 }
 
 template <class T> bool Problem<T>::apply_normal(const double* p, std::size_t kk, double ridge, double* out)
@@ -180,5 +215,6 @@ template class Problem<float>;
 template class Problem<double>;
 template void Problem<float>::to_original<float>(const double*, std::size_t, float*, float*) const;
 template void Problem<double>::to_original<double>(const double*, std::size_t, double*, double*) const;
+template void Problem<float>::to_original<double>(const double*, std::size_t, double*, double*) const;
 
 }  // namespace linsweep::detail

@@ -47,6 +47,10 @@ public:
     // Loss and gradient at the start point theta: a non-finite sweep is bad data (throws).
     void evaluate_start(const double* theta, Iterate& at);
 
+    // The same at the weights Wb in original units (W n x k, then b k values; values of T), swept
+    // as they are: iterative refinement's evaluation, free of the map from theta's rounding.
+    bool evaluate_original(const double* Wb, Iterate& at);
+
     const Setup& setup() const noexcept override { return *setup_; }
     double l2() const noexcept override { return l2_; }
     bool evaluate(const double* theta, Iterate& at) override { return evaluate(theta, at, false); }
@@ -61,6 +65,12 @@ public:
 
 private:
     bool evaluate(const double* theta, Iterate& at, bool first);
+    // A sweep at weights_ and bias_ combined over the participants into sums_ (G, s, e); the
+    // original weights come from `weights` (its part that can fail runs inside the collective).
+    template <class F> void sweep_at(F&& weights, bool first);
+    // Loss, gradient and distance at the swept point from sums_, W(j, c) in original units given
+    // by `w`, theta's V(j, c) by `v`. False when diverged (not at the first evaluation).
+    template <class Wf, class Vf> bool finish(Iterate& at, bool first, Wf&& w, Vf&& v);
     // mean, M2, min, max of V's columns over all participants into moments_ (four runs of
     // V.cols); a pass over V. Non-finite figures are bad data (throws, naming `what`).
     void moments_of(const MatrixView<const T>& V, const char* what);

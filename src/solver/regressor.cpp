@@ -65,6 +65,7 @@ const FitResult<T>& Regressor<T>::fit(MatrixView<const T> X, MatrixView<const T>
     typename State::Call call{};
     S.prepare(call, X, Y, given ? State::From::start : State::From::zero);
     S.run(call, S.options.max_iterations);
+    S.refine(call);
     S.commit(call);
     return S.result;
 }
@@ -89,6 +90,7 @@ const FitResult<T>& Regressor<T>::step(MatrixView<const T> X, MatrixView<const T
     else
         S.resume(call);
     S.run(call, iterations);
+    S.refine(call);
     S.commit(call);
     return S.result;
 }

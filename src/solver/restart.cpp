@@ -2,6 +2,7 @@
 // and metric (the sketch pass and its QR, or the standardized diagonal), the start point, the first
 // sweep and the step size, all into the spare setup and an iterate that is not committed.
 #include <algorithm>
+#include <limits>
 
 #include "sweep_schedule.hpp"
 #include "training.hpp"
@@ -47,6 +48,14 @@ template <class T> void Training<T>::reserve_shape(std::size_t n, std::size_t k)
     result.weights.reserve(n * k);
     result.intercept.reserve(k);
     start.reserve(n * k + k);
+    if (options.precise) {
+        for (auto* v : {&refined, &correction_original}) v->reserve(n * k + k);
+        for (auto* v : {&refine_rhs, &correction, &refine_vectors.r, &refine_vectors.z, &refine_vectors.p,
+                        &refine_vectors.q})
+            v->reserve(len);
+        refine_vectors.rz.reserve(2 * k);
+        refine_vectors.alpha.reserve(k);
+    }
     step_vectors.resize(n + 1);
     problem.reserve(n, k);
 }
@@ -70,6 +79,7 @@ template <class T> void Training<T>::precondition(DataSetup<T>& D, std::uint64_t
     D.pre.k = D.k;
     D.pre.reference.clear();
     D.sketched = sketch;
+    D.condition = std::numeric_limits<double>::quiet_NaN();
     D.precondition = pcg && iterate_with != Preconditioner::none;
     sketched.clear();
     if (sketch) {
@@ -97,6 +107,7 @@ template <class T> void Training<T>::precondition(DataSetup<T>& D, std::uint64_t
                              &D.scale,
                              D.m * options.l2};
         factor_sketch(in, D.pre, sketched.data(), qr_work, options.threads);
+        D.condition = condition_estimate(D.pre, qr_work);
     } else if (measure) {
         problem.diagonal_metric(D.pre);
     }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ template <class T> struct Training {
     // The sketch S [1 X Y], the QR's matrix, the sketched solution, and every participant's rows
     // (for this one's global row offset).
     std::vector<double> sketch_rows, qr_work, sketched, shares;
+    // Precise mode (refine.cpp): the refined weights in original units (W n x k, then b; values of
+    // T), the correction's right-hand side and the correction in the solver's coordinates and in
+    // original units, and the correction solve's vectors.
+    std::vector<double> refined, refine_rhs, correction, correction_original;
+    CgVectors refine_vectors;
 
     // What a call has done until it commits.
     struct Call {
@@ -49,6 +55,11 @@ template <class T> struct Training {
         std::size_t setup_passes = 0;  // passes before the iterations
         std::size_t sketch_passes = 0;
         double checked = 0;  // the error a true sweep last confirmed (0: none yet)
+        // Precise mode: whether `refined` holds the call's weights, the refinements made, and the
+        // last correction's size relative to the weights.
+        bool refined = false;
+        std::size_t refinements = 0;
+        double accuracy = std::numeric_limits<double>::quiet_NaN();
     };
 
     // Where a (re)start begins: zeros, the start point in `start` (W0 n x k, then b0), or the
@@ -112,8 +123,11 @@ template <class T> struct Training {
     // Continues from the committed setup and iterate.
     void resume(Call& call);
 
-    // ---- the loop and the commit (loop.cpp) -----------------------------------------------------
+    // ---- the loop, the refinement and the commit (loop.cpp, refine.cpp) -----------------------
     void run(Call& call, std::size_t budget);
+    // Precise mode: iterative refinement of the call's weights into `refined` and a spare iterate
+    // (nothing otherwise, nor after a divergence or a callback's stop).
+    void refine(Call& call);
     void commit(const Call& call);  // nothing in it can fail
 
 private:
