@@ -163,6 +163,8 @@ typedef struct linsweep_options {
     /* Added in 0.4: the sketch preconditioner. */
     size_t sketch_rows;                     /* rows of the sketch; 0: automatic */
     linsweep_preconditioner preconditioner; /* pcg's; LINSWEEP_PRECONDITIONER_AUTO */
+    /* Added in 0.5: precise mode (size_t: an appended group starts at the struct's alignment). */
+    size_t precise; /* 0; nonzero: refine the weights with compensated sweeps (cg, pcg; C++ FitOptions::precise) */
     /* New fields go here (see "Appending a field" above). */
 } linsweep_options;
 
@@ -189,6 +191,10 @@ typedef struct linsweep_result {
     size_t sketch_passes;                   /* passes of `passes` that formed the sketch */
     size_t iteration_passes;                /* passes of `passes` made by the iterations and their checks */
     linsweep_preconditioner preconditioner; /* what preconditioned the iterations (NONE, DIAGONAL, SKETCH) */
+    /* Added in 0.5: */
+    double accuracy_estimate;  /* precise: the last correction relative to the weights; NaN otherwise */
+    double condition_estimate; /* cond(A), A = [X 1], from the sketch's R; NaN without a sketch */
+    size_t refinements;        /* precise: refinement steps made */
 } linsweep_result;
 
 typedef struct linsweep_model linsweep_model;
@@ -243,7 +249,8 @@ LINSWEEP_API linsweep_status linsweep_loss_history_f32(const linsweep_model* mod
 LINSWEEP_API linsweep_status linsweep_loss_history_f64(const linsweep_model* model, double* out,
                                                        size_t capacity, size_t* count);
 
-/* The one-sweep kernel with the model's workspace and thread option, R = Y - X W - b:
+/* The one-sweep kernel with the model's workspace, thread and ISA options (and the compensated
+ * kernel when the model's options set precise), R = Y - X W - b:
  * G = X^T R (n x k), s = 1^T R (k values, may be NULL), *loss_sum = sum R^2 (may be NULL).
  * b may be NULL (zero intercept). */
 LINSWEEP_API linsweep_status linsweep_sweep_f32(linsweep_model* model, linsweep_const_matrix_f32 X,

@@ -45,8 +45,9 @@ linsweep_status sweep_impl(linsweep_model* model, CM X, CM Y, CM W, const T* b, 
 {
     return guarded([&] {
         require(model, "model");
-        const double e = sweep(view(X), view(Y), view(W), b, view(G), s, model->ws,
-                               KernelOptions{model->options.threads, model->options.isa, std::nullopt});
+        const double e = sweep(
+            view(X), view(Y), view(W), b, view(G), s, model->ws,
+            KernelOptions{model->options.threads, model->options.isa, std::nullopt, model->options.precise});
         if (loss_sum != nullptr) *loss_sum = e;
     });
 }

@@ -34,6 +34,7 @@ linsweep_options default_options()
     o.reduce_size = 1;
     o.sketch_rows = d.sketch_rows;
     o.preconditioner = LINSWEEP_PRECONDITIONER_AUTO;
+    o.precise = d.precise ? 1 : 0;
     return o;
 }
 
@@ -61,6 +62,7 @@ FitOptions to_cpp(const linsweep_options& o)
     if (raw(o.isa) != LINSWEEP_ISA_AUTO) f.isa = static_cast<Isa>(raw(o.isa));
     f.record_history = o.record_history != 0;
     f.sketch_rows = o.sketch_rows;
+    f.precise = o.precise != 0;
     const int pre = raw(o.preconditioner);
     if (pre != LINSWEEP_PRECONDITIONER_AUTO) f.preconditioner = static_cast<Preconditioner>(pre);
     if (o.callback != nullptr) {

@@ -58,6 +58,9 @@ template <class T> linsweep_status result_impl(const linsweep_model* model, lins
         res.sketch_passes = r.sketch_passes;
         res.iteration_passes = r.iteration_passes;
         res.preconditioner = static_cast<linsweep_preconditioner>(r.preconditioner);
+        res.accuracy_estimate = r.accuracy_estimate;
+        res.condition_estimate = r.condition_estimate;
+        res.refinements = r.refinements;
         write_sized(out, res, result_layouts);
     });
 }

@@ -16,13 +16,15 @@ namespace {
 constexpr StructLayout options_list[] = {
     {LINSWEEP_END_OF(linsweep_options, user_data), offsetof(linsweep_options, reduce)},         // 0.2
     {LINSWEEP_END_OF(linsweep_options, reduce_size), offsetof(linsweep_options, sketch_rows)},  // 0.3
-    {LINSWEEP_END_OF(linsweep_options, preconditioner), sizeof(linsweep_options)},              // 0.4
+    {LINSWEEP_END_OF(linsweep_options, preconditioner), offsetof(linsweep_options, precise)},   // 0.4
+    {LINSWEEP_END_OF(linsweep_options, precise), sizeof(linsweep_options)},                     // 0.5
 };
 constexpr StructLayout result_list[] = {
     {LINSWEEP_END_OF(linsweep_result, threads), offsetof(linsweep_result, constant_columns)},  // 0.1's fields
     {LINSWEEP_END_OF(linsweep_result, constant_columns), offsetof(linsweep_result, ranks)},    // 0.2
     {LINSWEEP_END_OF(linsweep_result, ranks), offsetof(linsweep_result, error_estimate)},      // 0.3
-    {LINSWEEP_END_OF(linsweep_result, preconditioner), sizeof(linsweep_result)},               // 0.4
+    {LINSWEEP_END_OF(linsweep_result, preconditioner), offsetof(linsweep_result, accuracy_estimate)},  // 0.4
+    {LINSWEEP_END_OF(linsweep_result, refinements), sizeof(linsweep_result)},                          // 0.5
 };
 #undef LINSWEEP_END_OF
 

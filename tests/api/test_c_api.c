@@ -215,7 +215,39 @@ int main(void)
               r.passes == r.sketch_passes + 1 + r.iteration_passes);
         CHECK(linsweep_weights_f64(model, Wv, &b) == LINSWEEP_OK);
         CHECK(fabs(w[0] - 2) < 1e-6 && fabs(w[1]) < 1e-6 && fabs(w[2] + 1) < 1e-6 && fabs(b - 1) < 1e-6);
+        CHECK(isnan(r.accuracy_estimate) && r.refinements == 0 && o.precise == 0);
         linsweep_model_destroy(model);
+
+        /* Precise mode on a degree-5 polynomial (NIST Wampler1: x = 0..20, y = 1 + x + ... + x^5,
+         * cond ~6e6): every weight exactly 1; the plain fit loses digits. */
+        {
+            double P[21 * 5], py[21], pw[5], pb;
+            const linsweep_const_matrix_f64 Pv = {P, 21, 5, 0, LINSWEEP_ROW_MAJOR},
+                                            pyv = {py, 21, 1, 0, LINSWEEP_ROW_MAJOR};
+            const linsweep_matrix_f64 pwv = {pw, 5, 1, 0, LINSWEEP_ROW_MAJOR};
+            for (i = 0; i < 21; ++i) {
+                double t = 1;
+                py[i] = 1;
+                for (j = 0; j < 5; ++j) {
+                    P[i * 5 + j] = t *= (double)i;
+                    py[i] += t;
+                }
+            }
+            o.precise = 1;
+            CHECK(linsweep_model_create(&o, &model) == LINSWEEP_OK);
+            CHECK(linsweep_fit_f64(model, Pv, pyv, NULL, NULL) == LINSWEEP_OK);
+            CHECK(linsweep_result_f64(model, &r) == LINSWEEP_OK);
+            CHECK(r.stop_reason == LINSWEEP_CONVERGED && r.accuracy_estimate <= 1e-15 &&
+                  r.condition_estimate > 1e6 && r.condition_estimate < 1e8);
+            CHECK(linsweep_weights_f64(model, pwv, &pb) == LINSWEEP_OK);
+            CHECK(pb == 1 && pw[0] == 1 && pw[1] == 1 && pw[2] == 1 && pw[3] == 1 && pw[4] == 1);
+            CHECK(linsweep_model_get_options(model, &o) == LINSWEEP_OK && o.precise == 1);
+            linsweep_model_destroy(model);
+            o.solver = LINSWEEP_GD;
+            CHECK_ERROR(linsweep_model_create(&o, &model), LINSWEEP_E_BAD_OPTION, "precise");
+            o.solver = LINSWEEP_PCG;
+            o.precise = 0;
+        }
 
         /* A good fit: conjugate gradient finds the exact weights. */
         o.solver = LINSWEEP_CG;
