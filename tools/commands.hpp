@@ -24,6 +24,7 @@ struct FitArgs {
     double tol = 1e-6;
     bool no_intercept = false;
     bool standardize = false;
+    bool precise = false;  // refine with compensated sweeps (cg, pcg)
     double l2 = 0;
     int threads = 0;
     std::string isa;

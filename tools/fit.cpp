@@ -171,6 +171,10 @@ FitOptions fit_options(const FitArgs& a, const Cluster& cl)
     if (!a.preconditioner.empty() && o.solver != Solver::pcg)
         throw ToolError(Exit::usage, "--preconditioner: applies to --solver pcg only");
     if (!a.preconditioner.empty()) o.preconditioner = parse_preconditioner(a.preconditioner);
+    if (a.precise && o.solver != Solver::pcg && o.solver != Solver::cg)
+        throw ToolError(Exit::usage, "--precise: applies to --solver pcg or cg (it refines the least-squares "
+                                     "solution; gd and nesterov follow their own trajectory)");
+    o.precise = a.precise;
     o.sketch_rows = a.sketch_rows;
     o.learning_rate = a.lr;  // unset: automatic
     o.max_iterations = a.max_iter;
@@ -231,6 +235,11 @@ void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metric
     std::printf("solver %s%s, %s, stop reason %s%s%s\n", a.solver.c_str(), pre.c_str(),
                 plural(r.iterations, "iteration").c_str(), stop_reason_name(r.stop_reason), error.c_str(),
                 step.c_str());
+    if (a.precise)
+        std::printf("precise: %s, weights accurate to about %s (relative), condition estimate %s\n",
+                    plural(r.refinements, "refinement").c_str(), two_digits(r.accuracy_estimate).c_str(),
+                    std::isnan(r.condition_estimate) ? "n/a (no sketch)"
+                                                     : two_digits(r.condition_estimate).c_str());
 
     constexpr std::size_t shown_rows = 20;
     std::size_t label = std::string("(intercept)").size();
@@ -254,6 +263,11 @@ void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metric
     std::printf("isa %s, %s%s, fit %.6f s, %s over X%s, %.3g GB/s of X streamed\n", isa_name(r.isa),
                 per_rank.c_str(), plural(static_cast<std::size_t>(f.threads), "thread").c_str(), f.seconds,
                 plural(r.passes, "pass").c_str(), sketch.c_str(), f.gbps);
+}
+
+nlohmann::ordered_json finite_or_null(double v)
+{
+    return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json();
 }
 
 template <class T>
@@ -289,6 +303,10 @@ nlohmann::ordered_json report_json(const TrainingData<T>& d, const FitResult<T>&
             {"error_estimate", std::isnan(r.error_estimate) ? nlohmann::ordered_json()
                                                             : nlohmann::ordered_json(r.error_estimate)},
             {"preconditioner", preconditioner_name(r.preconditioner)},
+            {"precise", a.precise},
+            {"refinements", r.refinements},
+            {"accuracy_estimate", finite_or_null(r.accuracy_estimate)},
+            {"condition_estimate", finite_or_null(r.condition_estimate)},
             {"passes", r.passes},
             {"sketch_passes", r.sketch_passes},
             {"iteration_passes", r.iteration_passes},
@@ -319,6 +337,21 @@ template <class T> void warn_unless_converged(const FitResult<T>& r, const FitAr
             : "raise --max-iter" + std::string(a.solver == "pcg" ? "" : " or use --solver pcg");
     std::fprintf(stderr, "linsweep: warning: not converged (stop reason %s): %sabove --tol %s; %s\n",
                  stop_reason_name(r.stop_reason), error.c_str(), shortest(a.tol).c_str(), advice.c_str());
+}
+
+// Precise mode: says on stderr when the weights are less accurate than --tol asks (the data too
+// ill-conditioned for those digits).
+template <class T> void warn_if_too_ill_conditioned(const FitResult<T>& r, const FitArgs& a)
+{
+    if (!a.precise || a.tol == 0 || !(r.accuracy_estimate > a.tol)) return;
+    const std::string condition = std::isnan(r.condition_estimate)
+                                      ? ""
+                                      : " (condition estimate " + two_digits(r.condition_estimate) + ")";
+    std::fprintf(
+        stderr,
+        "linsweep: warning: precise: the weights are accurate to about %s (relative), above --tol %s: "
+        "the data are too ill-conditioned%s for the digits asked\n",
+        two_digits(r.accuracy_estimate).c_str(), shortest(a.tol).c_str(), condition.c_str());
 }
 
 // A library error agreed by all ranks ("rank R: ...") names that rank's data too.
@@ -437,6 +470,7 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
     });
     if (a.json != "-" && cl.leader()) print_summary(d, r, q, a, f);
     if (cl.leader()) warn_unless_converged(r, a, dtype_of<T>());
+    if (cl.leader()) warn_if_too_ill_conditioned(r, a);
     return 0;
 }
 

@@ -114,6 +114,9 @@ int main(int argc, char** argv)
     fit->add_flag("--no-intercept", fa.no_intercept, "Fit without an intercept");
     fit->add_flag("--standardize", fa.standardize,
                   "Standardize features implicitly (weights in original units)");
+    fit->add_flag("--precise", fa.precise,
+                  "Refine the weights with compensated sweeps (pcg, cg) to about the working precision where "
+                  "the conditioning allows; reports the accuracy attained and a condition estimate");
     fit->add_option("--l2", fa.l2, "Ridge penalty l2*||W||^2")->check(allowed("a number >= 0", non_negative));
     fit->add_option("--threads", fa.threads, "Threads per process (default: OpenMP's)")
         ->check(allowed("a whole number >= 0 (0: OpenMP's default)", thread_count, true));

@@ -304,6 +304,66 @@ TEST_F(Cli, NotConvergedIsAWarning)
     EXPECT_EQ(run({"fit", "--data", csv, "--solver", "gd", "--tol", "0", "--max-iter", "5"}).err, "");
 }
 
+// --precise: on Wampler1's design (x^1..x^5 as columns for x = 0..20, y their sum plus 1: exact
+// integers, cond 6.4e6) every weight comes out exactly 1, and the report says how (refinements,
+// accuracy, condition). On a degree-10 polynomial (cond ~1e14) the weights reach about 1e-13:
+// asking for more (--tol 1e-15) is a warning that the data cannot give those digits.
+TEST_F(Cli, PreciseModeAndItsWarning)
+{
+    std::string w1 = "y,x1,x2,x3,x4,x5\n", p10 = "y";
+    for (int d = 1; d <= 10; ++d) p10 += ",x" + std::to_string(d);
+    p10 += "\n";
+    for (int i = 0; i <= 20; ++i) {
+        double t = 1, y = 1;
+        std::string row;
+        for (int d = 1; d <= 5; ++d) {
+            t *= i;
+            y += t;
+            row += "," + shortest(t);
+        }
+        w1 += shortest(y) + row + "\n";
+    }
+    for (int i = 0; i <= 40; ++i) {
+        const double x = i / 2.0;
+        double t = 1, y = (i % 2 ? 1.5 : 0.5);
+        std::string row;
+        for (int d = 1; d <= 10; ++d) {
+            t *= x;
+            y += t;
+            row += "," + shortest(t);
+        }
+        p10 += shortest(y) + row + "\n";
+    }
+    write_text("w1.csv", w1);
+    write_text("p10.csv", p10);
+    const json r = run_json({"fit", "--data", "w1.csv", "--precise"}, "report.json");
+    ASSERT_FALSE(r.empty());
+    EXPECT_EQ(r["stop_reason"], "converged");
+    EXPECT_EQ(r["precise"], true);
+    EXPECT_EQ(r["intercept"][0], 1.0);
+    for (int j = 0; j < 5; ++j) EXPECT_EQ(r["weights"][j][0], 1.0) << j;
+    EXPECT_LE(r["accuracy_estimate"].get<double>(), 1e-15);
+    EXPECT_GT(r["condition_estimate"].get<double>(), 1e6);
+    EXPECT_GE(r["refinements"].get<int>(), 1);
+    const Outcome summary = run({"fit", "--data", "w1.csv", "--precise"});
+    EXPECT_NE(summary.out.find("precise: "), std::string::npos) << summary.out;
+    EXPECT_NE(summary.out.find("condition estimate 6.4e+06"), std::string::npos) << summary.out;
+    EXPECT_EQ(summary.err, "");
+    // Without --precise: no precise figures (null), no warning.
+    const json plain = run_json({"fit", "--data", "w1.csv"}, "plain.json");
+    EXPECT_TRUE(plain["accuracy_estimate"].is_null());
+
+    EXPECT_EQ(run({"fit", "--data", "p10.csv", "--precise"}).err, "");
+    const Outcome strict = run({"fit", "--data", "p10.csv", "--precise", "--tol", "1e-15"});
+    ASSERT_EQ(strict.status, 0) << strict.err;
+    EXPECT_NE(strict.err.find("linsweep: warning: precise: the weights are accurate to about "),
+              std::string::npos)
+        << strict.err;
+    EXPECT_NE(strict.err.find("too ill-conditioned (condition estimate "), std::string::npos) << strict.err;
+    // gd and nesterov do not refine.
+    expect_failure({"fit", "--data", "w1.csv", "--precise", "--solver", "gd"}, 1, "--precise: applies to");
+}
+
 TEST_F(Cli, SummaryOnStdoutWithoutProgressWhenNotATerminal)
 {
     const Outcome r = run({"fit", "--data", (data_dir / "nist" / "Norris.csv").string(), "--solver", "cg"});
