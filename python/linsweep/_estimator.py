@@ -70,6 +70,13 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         pcg's preconditioner; None: the sketch, or diagonal scaling for very wide X.
     sketch_rows : int or None, default=None
         Rows of the sketch; None: automatic.
+    precise : bool, default=False
+        Precise mode (solver 'pcg' or 'cg'): after the iterations, iterative refinement of the
+        weights with the compensated sweep, as accurate as if computed in twice X's precision,
+        until the correction no longer changes them. It reaches the least-squares solution of the
+        data as stored to about X's precision while the design's condition number squared times
+        the unit round-off squared stays small (``condition_estimate_``), at a few dozen
+        compensated passes over X.
 
     Attributes
     ----------
@@ -92,6 +99,14 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         or cg).
     preconditioner_ : {'sketch', 'diagonal', 'none'}
         What preconditioned the iterations.
+    accuracy_estimate_ : float
+        With ``precise=True``: the last correction relative to the weights, about the relative
+        accuracy attained (NaN otherwise). Above ``tol`` it warns (ConvergenceWarning): the data
+        are too ill-conditioned for the digits asked.
+    condition_estimate_ : float
+        An estimate of the 2-norm condition number of [X 1] from the sketch (NaN without one).
+    n_refinements_ : int
+        With ``precise=True``: the refinement steps made.
     learning_rate_ : float
         The step gd / nesterov used (0 for cg).
     n_passes_ : int
@@ -114,7 +129,7 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
 
     def __init__(self, solver="pcg", learning_rate=None, max_iter=1000, tol=1e-6, fit_intercept=True,
                  standardize=False, l2=0.0, n_threads=None, isa=None, warm_start=False, record_history=False,
-                 preconditioner=None, sketch_rows=None):
+                 preconditioner=None, sketch_rows=None, precise=False):
         self.solver = solver
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -128,6 +143,7 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         self.record_history = record_history
         self.preconditioner = preconditioner
         self.sketch_rows = sketch_rows
+        self.precise = precise
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -152,7 +168,7 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
             max_iter=int(self.max_iter), tol=float(self.tol), fit_intercept=bool(self.fit_intercept),
             l2=float(self.l2), standardize=bool(self.standardize), threads=_threads(self.n_threads),
             isa=self.isa, record_history=bool(self.record_history), preconditioner=self.preconditioner,
-            sketch_rows=None if self.sketch_rows is None else int(self.sketch_rows))
+            sketch_rows=None if self.sketch_rows is None else int(self.sketch_rows), precise=bool(self.precise))
 
         single = y.ndim == 1
         self.coef_ = r["weights"][:, 0].copy() if single else np.ascontiguousarray(r["weights"].T)
@@ -166,6 +182,9 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         self.n_iteration_passes_ = r["iteration_passes"]
         self.error_estimate_ = r["error_estimate"]
         self.preconditioner_ = r["preconditioner"]
+        self.accuracy_estimate_ = r["accuracy_estimate"]
+        self.condition_estimate_ = r["condition_estimate"]
+        self.n_refinements_ = r["refinements"]
         self.isa_ = r["isa"]
         if self.record_history:
             self.loss_history_ = r["loss_history"]
@@ -181,6 +200,11 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
                       "raise max_iter" + ("" if self.solver == "pcg" else " or use solver='pcg'"))
             warnings.warn(f"linsweep {self.solver} did not converge in {self.n_iter_} iterations (stop reason "
                           f"{self.stop_reason_}, tol={self.tol:g}){where}; {advice}.", ConvergenceWarning,
+                          stacklevel=2)
+        if self.precise and self.tol > 0 and self.accuracy_estimate_ > self.tol:
+            warnings.warn(f"linsweep precise: the weights are accurate to about {self.accuracy_estimate_:.2g} "
+                          f"(relative), above tol={self.tol:g}: the data are too ill-conditioned (condition "
+                          f"estimate {self.condition_estimate_:.2g}) for the digits asked.", ConvergenceWarning,
                           stacklevel=2)
         return self
 
