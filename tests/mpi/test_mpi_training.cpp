@@ -43,6 +43,12 @@ TEST(MpiTraining, SketchedStartIsTheSameForAnySplit)
     sketched_start_is_the_same_for_any_split(world(), uneven_share);
 }
 
+TEST(MpiTraining, PreciseIsExactForAnySplit)
+{
+    precise_is_exact_for_any_split(world(), even_share);
+    precise_is_exact_for_any_split(world(), uneven_share);
+}
+
 TEST(MpiTraining, StepContinuesFit)
 {
     step_continues_fit(world());

@@ -213,6 +213,35 @@ inline void sketched_start_is_the_same_for_any_split(const std::shared_ptr<Reduc
     EXPECT_EQ(bits_of(std::vector<double>(got.intercept)), bits_of(std::vector<double>(want.intercept)));
 }
 
+// Precise mode over any split: on NIST Wampler1's design (x^1..x^5 for x = 0..20, y their sum
+// plus 1: exact integers, cond 6.4e6), every participant ends with every weight exactly 1, as one
+// process does, and the same accuracy figures.
+inline void precise_is_exact_for_any_split(const std::shared_ptr<Reducer>& reducer,
+                                           Share (*share_of)(std::size_t, int, int))
+{
+    const std::size_t m = 21, n = 5;
+    std::vector<double> X(m * n), Y(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        double t = 1;
+        Y[i] = 1;
+        for (std::size_t j = 0; j < n; ++j) Y[i] += X[i * n + j] = t *= double(i);
+    }
+    FitOptions o;
+    o.precise = true;
+    o.reducer = reducer;
+    Regressor<double> model(o);
+    const Share mine = share_of(m, reducer->rank(), reducer->size());
+    const FitResult<double>& got = model.fit(rows_of(X, n, mine), rows_of(Y, 1, mine));
+    const std::string what =
+        std::to_string(reducer->size()) + " participants, rank " + std::to_string(reducer->rank());
+    EXPECT_EQ(got.stop_reason, StopReason::converged) << what;
+    EXPECT_EQ(got.intercept[0], 1.0) << what;
+    for (std::size_t j = 0; j < n; ++j) EXPECT_EQ(got.weights[j], 1.0) << what << " weight " << j;
+    EXPECT_TRUE(
+        same_everywhere(*reducer, {got.accuracy_estimate, got.condition_estimate, double(got.passes)}))
+        << what;
+}
+
 // Continuing with step() gives bitwise the fit of all iterations at once, distributed too.
 inline void step_continues_fit(const std::shared_ptr<Reducer>& reducer)
 {

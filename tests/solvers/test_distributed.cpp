@@ -47,6 +47,13 @@ TEST_P(Participants, SketchedStartIsTheSameForAnySplit)
         });
 }
 
+TEST_P(Participants, PreciseIsExactForAnySplit)
+{
+    for (auto share : {even_share, uneven_share})
+        on_participants(GetParam(),
+                        [&](const std::shared_ptr<Reducer>& r) { precise_is_exact_for_any_split(r, share); });
+}
+
 TEST_P(Participants, StepContinuesFit)
 {
     on_participants(GetParam(), [](const std::shared_ptr<Reducer>& r) { step_continues_fit(r); });
