@@ -134,3 +134,18 @@ TEST(NistPrecise, NeedsCgOrPcg)
         }
     }
 }
+
+// Float data: Wampler1's integers are exact in float too (x^5 <= 3.2e6, y < 2^24); the refinement
+// (compensated sweeps in double, weights in float) reaches the exact weights.
+TEST(NistPrecise, FloatReachesWampler1Exactly)
+{
+    const Nist d = load_nist("Wampler1");
+    const std::vector<double> X64 = d.design();
+    const std::vector<float> X(X64.begin(), X64.end()), y(d.y.begin(), d.y.end());
+    FitOptions o = precise_options();
+    Regressor<float> model(o);
+    const FitResult<float>& r = model.fit(row_major(X.data(), d.m, d.columns()), row_major(y.data(), d.m, 1));
+    EXPECT_EQ(r.stop_reason, StopReason::converged);
+    EXPECT_EQ(r.intercept[0], 1.0f);
+    for (std::size_t j = 0; j < d.columns(); ++j) EXPECT_EQ(r.weights[j], 1.0f) << j;
+}
