@@ -164,7 +164,7 @@ typedef struct linsweep_options {
     size_t sketch_rows;                     /* rows of the sketch; 0: automatic */
     linsweep_preconditioner preconditioner; /* pcg's; LINSWEEP_PRECONDITIONER_AUTO */
     /* Added in 0.5: precise mode (size_t: an appended group starts at the struct's alignment). */
-    size_t precise; /* 0; nonzero: refine the weights with compensated sweeps (cg, pcg; C++ FitOptions::precise) */
+    size_t precise; /* 0; nonzero: refine the weights with compensated sweeps (FitOptions::precise) */
     /* New fields go here (see "Appending a field" above). */
 } linsweep_options;
 
@@ -187,9 +187,9 @@ typedef struct linsweep_result {
     /* Added in 0.3: */
     size_t ranks; /* participants of the fit (1 without reduce) */
     /* Added in 0.4: */
-    double error_estimate;                  /* distance to the optimum relative to Y's spread; NaN: not measured */
-    size_t sketch_passes;                   /* passes of `passes` that formed the sketch */
-    size_t iteration_passes;                /* passes of `passes` made by the iterations and their checks */
+    double error_estimate;   /* distance to the optimum relative to Y's spread; NaN: not measured */
+    size_t sketch_passes;    /* passes of `passes` that formed the sketch */
+    size_t iteration_passes; /* passes of `passes` made by the iterations and their checks */
     linsweep_preconditioner preconditioner; /* what preconditioned the iterations (NONE, DIAGONAL, SKETCH) */
     /* Added in 0.5: */
     double accuracy_estimate;  /* precise: the last correction relative to the weights; NaN otherwise */

@@ -90,7 +90,8 @@ template <class T> void Training<T>::refine(Call& call)
     call.iterate = out;
     // Corrections that no longer shrink, at a point within tol of the optimum (the compensated
     // gradient's measure): the rounding of the weights themselves, converged all the same.
-    if (stop == StopReason::stalled && options.tol > 0 && it.error <= options.tol) stop = StopReason::converged;
+    if (stop == StopReason::stalled && options.tol > 0 && it.error <= options.tol)
+        stop = StopReason::converged;
     call.stop = stop;
     call.accuracy = accuracy;
     call.refined = true;

@@ -261,8 +261,9 @@ int main(void)
         CHECK(r.n == N && r.k == 1 && r.stop_reason == LINSWEEP_CONVERGED && r.iterations <= 10);
         /* The sketch (the metric of tol), the start, the iterations and the true sweep that
          * confirmed convergence. */
-        CHECK(r.history_length == r.iterations && r.sketch_passes == 1 && r.iteration_passes == r.iterations + 1 &&
-              r.passes == r.iterations + 3 && r.preconditioner == LINSWEEP_PRECONDITIONER_NONE);
+        CHECK(r.history_length == r.iterations && r.sketch_passes == 1 &&
+              r.iteration_passes == r.iterations + 1 && r.passes == r.iterations + 3 &&
+              r.preconditioner == LINSWEEP_PRECONDITIONER_NONE);
         CHECK(linsweep_loss_history_f64(model, hist, 100, &i) == LINSWEEP_OK && i == r.iterations);
         CHECK(hist[0] > 0 && r.loss < 1e-12 * hist[0]); /* tracked exactly up to rounding */
         CHECK(linsweep_predict_f64(model, Xv, Yhat) == LINSWEEP_OK);
