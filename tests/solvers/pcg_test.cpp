@@ -226,6 +226,25 @@ TEST(Pcg, VeryWideXFallsBackToDiagonalScaling)
     EXPECT_LE(distance(P, s, best, true).fitted, 2e-8);
 }
 
+// Wide and correlated: pcg starts on diagonal scaling (the QR looked too dear), measures its rate
+// over iterations 8 to 16, finds that the sketch costs fewer passes than the rest would, and turns
+// to it; forced to stay diagonal it needs several times the passes.
+TEST(Pcg, TurnsToTheSketchWhenDiagonalScalingIsSlow)
+{
+    const Problem P = ar1(6000, 300, 0.95, 18);
+    FitOptions o;
+    const FitResult<double> r = fit(P, o);
+    EXPECT_EQ(r.stop_reason, StopReason::converged);
+    EXPECT_EQ(r.preconditioner, Preconditioner::sketch);
+    EXPECT_EQ(r.sketch_passes, 1u);
+    o.preconditioner = Preconditioner::diagonal;
+    const FitResult<double> d = fit(P, o);
+    EXPECT_EQ(d.preconditioner, Preconditioner::diagonal);
+    EXPECT_GT(d.passes, 2 * r.passes);
+    std::printf("[pcg] 6000x300 AR(1) 0.95: turned to the sketch, %zu passes; diagonal only: %zu\n", r.passes,
+                d.passes);
+}
+
 // Multi-output ridge, standardized or not, float and double: the sketch's ridge rows make the
 // preconditioner of the penalized problem.
 TEST(Pcg, MultiOutputRidgeAndFloat)
