@@ -5,6 +5,7 @@
 
 #include "col_major.hpp"
 #include "common.hpp"
+#include "householder.hpp"
 #include "moments.hpp"
 #include "predict.hpp"
 #include "row_major.hpp"
@@ -27,7 +28,7 @@ template <class T, class Arch> struct Typed {
 
     static constexpr detail::TypedKernels<T> table()
     {
-        return {&sweep, &Predict<S>::chunk, &Moments<T>::chunk, &Sketch<T>::rows};
+        return {&sweep, &Predict<S>::chunk, &Moments<T>::chunk, &Sketch<T>::rows, &Householder::reflect};
     }
 };
 

@@ -107,7 +107,7 @@ template <class T> void Training<T>::make_sketch(DataSetup<T>& D)
                          D.standardized ? &D.mu : nullptr,
                          &D.scale,
                          D.m * options.l2};
-    factor_sketch(in, D.pre, sketched.data(), qr_work, options.threads);
+    factor_sketch(in, D.pre, sketched.data(), qr_work, kernel_options());
     D.sketched = true;
 }
 
