@@ -187,12 +187,12 @@ def machine():
 
 
 def versions():
-    names = ["numpy", "scipy", "sklearn", "sklearnex", "glum"]
+    from importlib import metadata
     found = []
-    for name in names:
+    for name in ["numpy", "scipy", "scikit-learn", "scikit-learn-intelex", "glum"]:
         try:
-            found.append(f"{name} {__import__(name).__version__}")
-        except ImportError:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
             found.append(f"{name} not installed")
     blas = [f"{i['internal_api']} {i.get('version')}" for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     info = linsweep.info()
@@ -219,7 +219,7 @@ def main():
         "",
         *[f"- {v}" for v in versions()],
         "",
-        __doc__.split("\n\n", 2)[2].strip().replace("\n", " "),
+        " ".join(__doc__.split("\n\n", 2)[2].split()),
         "",
         "| shape | dtype | problem | threads | method | time (s) | × NumPy NE | work | gap |",
         "|---|---|---|---:|---|---:|---:|---|---:|",
