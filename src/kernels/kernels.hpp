@@ -6,6 +6,7 @@
 #include "col_major.hpp"
 #include "common.hpp"
 #include "compensated.hpp"
+#include "householder.hpp"
 #include "moments.hpp"
 #include "predict.hpp"
 #include "row_major.hpp"
@@ -35,7 +36,8 @@ template <class T, class Arch> struct Typed {
 
     static constexpr detail::TypedKernels<T> table()
     {
-        return {&sweep, &sweep_precise, &Predict<S>::chunk, &Moments<T>::chunk, &Sketch<T>::rows};
+        return {&sweep,           &sweep_precise,       &Predict<S>::chunk, &Moments<T>::chunk,
+                &Sketch<T>::rows, &Householder::reflect};
     }
 };
 

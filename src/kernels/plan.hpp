@@ -118,6 +118,7 @@ template <class T> struct MomentsPlan {
 //  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
 //  sketch:  adds rows [begin, end) (at most sketch_piece_rows) of S [1 X Y] into `out`
 //           (sketch_plan.hpp); `scratch` holds (end - begin) * zeta targets.
+//  reflect: Householder QR's step, in double whatever T: b[0..len) -= tau (v^T b) v, v = (head, v[1..)).
 template <class T> struct TypedKernels {
     void (*sweep)(const SweepPlan<T>& plan, std::size_t q, double* slot, T* scratch);
     void (*sweep_precise)(const SweepPlan<T>& plan, std::size_t q, double* slot, double* scratch);
@@ -125,6 +126,7 @@ template <class T> struct TypedKernels {
     void (*moments)(const MomentsPlan<T>& plan, std::size_t q, double* out);
     void (*sketch)(const SketchPlan<T>& plan, std::size_t begin, std::size_t end, double* out,
                    std::uint32_t* scratch);
+    void (*reflect)(const double* v, double head, double tau, std::size_t len, double* b);
 };
 
 // One per ISA compiled in (kernels/<isa>/kernels.cpp); the registry (isa_registry.hpp) lists them.

@@ -31,27 +31,27 @@ template <class T> struct Sketch {
             for (std::size_t t = 0; t < zeta; ++t)
                 targets[r * zeta + t] = p.shape.target(p.row0 + begin + r, t);
         auto row_of = [&](std::uint32_t g) LINSWEEP_LAMBDA_INLINE { return out + (g >> 1) * p.width; };
-        // The ones and Y, then X.
-        for (std::size_t r = 0; r < count; ++r) {
-            const std::size_t i = begin + r;
-            for (std::size_t t = 0; t < zeta; ++t) {
-                const std::uint32_t g = targets[r * zeta + t];
-                double* dst = row_of(g);
-                const double sign = (g & 1) ? -1.0 : 1.0;
-                if (p.intercept) dst[0] += sign;
-                for (std::size_t c = 0; c < p.k; ++c)
-                    dst[yo + c] += sign * static_cast<double>(p.y[i * p.y_row + c * p.y_col]);
-            }
-        }
+        // The ones and Y of row i into sketch row g (X's columns are added apart).
+        auto ones_and_y = [&](std::size_t i, std::uint32_t g) LINSWEEP_LAMBDA_INLINE {
+            double* dst = row_of(g);
+            const double sign = (g & 1) ? -1.0 : 1.0;
+            if (p.intercept) dst[0] += sign;
+            for (std::size_t c = 0; c < p.k; ++c)
+                dst[yo + c] += sign * static_cast<double>(p.y[i * p.y_row + c * p.y_col]);
+        };
         if (p.layout == Layout::row_major) {
+            // Each target row once, while it is in cache.
             for (std::size_t r = 0; r < count; ++r) {
                 const T* xi = p.x + (begin + r) * p.ldx;
                 for (std::size_t t = 0; t < zeta; ++t) {
                     const std::uint32_t g = targets[r * zeta + t];
+                    ones_and_y(begin + r, g);
                     add(row_of(g) + xo, xi, p.n, (g & 1) != 0);
                 }
             }
         } else {
+            for (std::size_t r = 0; r < count; ++r)
+                for (std::size_t t = 0; t < zeta; ++t) ones_and_y(begin + r, targets[r * zeta + t]);
             for (std::size_t j = 0; j < p.n; ++j) {
                 const T* xj = p.x + j * p.ldx + begin;
                 for (std::size_t r = 0; r < count; ++r)

@@ -1,5 +1,6 @@
 // The iteration loop, the callback and the commit of a call (training.hpp).
 #include <algorithm>
+#include <cmath>
 #include <exception>
 
 #include "training.hpp"
@@ -75,7 +76,40 @@ template <class T> void Training<T>::run(Call& call, std::size_t budget)
             call.stop = StopReason::callback;
             break;
         }
+        if (!maybe_sketch(call, budget)) {
+            call.stop = StopReason::diverged;
+            break;
+        }
     }
+}
+
+template <class T> bool Training<T>::maybe_sketch(Call& call, std::size_t budget)
+{
+    // The rate of iterations 8 to 16 (CG's first few resolve the largest eigenvalues quickly and
+    // say little about the rest).
+    constexpr std::size_t window = 8, probe = 16;
+    DataSetup<T>& D = setups[call.setup];
+    // Only a setup this call made (the committed one stays as it is) and once.
+    if (!D.may_sketch || call.setup == setup) return true;
+    if (call.iterations == probe - window) call.window_start = iterates[call.iterate].error;
+    if (call.iterations != probe) return true;
+    D.may_sketch = false;
+    const double error = iterates[call.iterate].error, tol = options.tol;
+    double remaining = double(budget - call.iterations);
+    if (tol > 0 && error > tol) {
+        const double rate = std::pow(error / call.window_start, 1.0 / double(window));
+        remaining = rate < 1 ? std::min(remaining, std::log(tol / error) / std::log(rate)) : remaining;
+    } else if (tol > 0) {
+        return true;
+    }
+    const std::size_t p = D.n + (D.intercept ? 1 : 0);
+    if (!sketch_beats(remaining, D.m, p, sizeof(T))) return true;
+    make_sketch(D);
+    call.sketch_passes = 1;
+    bool ok = true;
+    const int restarted = confirm(call.iterate, ok);  // the true gradient, cg restarted with R
+    if (ok) call.iterate = restarted;
+    return ok;
 }
 
 // The callback's verdict: go on unless it (on any participant) says stop.
@@ -145,6 +179,7 @@ template <class T> void Training<T>::commit(const Call& call)
     template int Training<T>::confirm(int, bool&);                                                           \
     template void Training<T>::run(Call&, std::size_t);                                                      \
     template bool Training<T>::go_on(const IterationInfo&);                                                  \
+    template bool Training<T>::maybe_sketch(Call&, std::size_t);                                             \
     template void Training<T>::commit(const Call&);
 LINSWEEP_LOOP_OF(float)
 LINSWEEP_LOOP_OF(double)

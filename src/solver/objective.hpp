@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <limits>
 #include <vector>
@@ -36,7 +37,9 @@ struct Setup {
     // iterations use it as a preconditioner (pcg).
     Preconditioning pre;
     bool precondition = false;
-    bool sketched = false;  // a sketch pass was made (pre.kind is sketch then)
+    bool sketched = false;    // a sketch pass was made (pre.kind is sketch then)
+    bool may_sketch = false;  // pcg scales the diagonal by its own choice: it may turn to the sketch
+    std::uint64_t row0 = 0;   // global index of this participant's first row
     double condition = std::numeric_limits<double>::quiet_NaN();  // of A, from the sketch's R
 
     std::size_t len() const noexcept { return (n + 1) * k; }

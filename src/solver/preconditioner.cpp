@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "isa_registry.hpp"
 #include "parallel.hpp"
 
 namespace linsweep::detail {
@@ -19,25 +20,13 @@ double sum_squares(const double* v, std::size_t len)
     return s;
 }
 
-// v^T b in eight interleaved partial sums (independent additions the compiler vectorizes; one sum
-// would wait on each addition's latency).
-double dot(const double* v, const double* b, std::size_t len)
-{
-    double part[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    std::size_t i = 0;
-    for (; i + 8 <= len; i += 8)
-        for (std::size_t u = 0; u < 8; ++u) part[u] += v[i + u] * b[i + u];
-    for (; i < len; ++i) part[i % 8] += v[i] * b[i];
-    return ((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]));
-}
-
 }  // namespace
 
 // The QR's cost in passes over X: 2 s p^2 flops at F flops/s against m p elements read at B
-// bytes/s. Measured (README): F ~ 5e9 for this QR on one core, B ~ 1e10; B / F ~ 2.
+// bytes/s. Measured (README): F ~ 9e9 for this QR on one core (AVX-512), B ~ 1e10: B / F ~ 1.
 double qr_in_passes(double m, std::size_t p, std::size_t element_bytes, double s)
 {
-    return 2.0 * s * double(p) * double(p) * 2.0 / (m * double(p) * double(element_bytes));
+    return 2.0 * s * double(p) * double(p) / (m * double(p) * double(element_bytes));
 }
 
 SketchShape sketch_shape_for(double m, std::size_t p, std::size_t element_bytes, std::size_t rows_option)
@@ -45,7 +34,7 @@ SketchShape sketch_shape_for(double m, std::size_t p, std::size_t element_bytes,
     std::size_t s = rows_option;
     if (s == 0) {
         std::size_t c = 4;
-        while (c < 32 && qr_in_passes(m, p, element_bytes, double(2 * c * p)) <= 4) c *= 2;
+        while (c < 32 && qr_in_passes(m, p, element_bytes, double(2 * c * p)) <= 2) c *= 2;
         s = c * p;
     }
     SketchShape shape;
@@ -67,9 +56,16 @@ bool sketch_pays_off(double m, std::size_t p, std::size_t element_bytes)
     return 2.0 * s * double(p) * double(p) <= 1.5e8 || qr_in_passes(m, p, element_bytes, s) <= 8;
 }
 
-void householder_qr(double* A, std::size_t rows, std::size_t p, std::size_t cols,
-                    std::vector<std::size_t>& active, double* scratch, int threads)
+bool sketch_beats(double remaining, double m, std::size_t p, std::size_t element_bytes)
 {
+    const double s = std::min(m, double(4 * p));
+    return remaining > qr_in_passes(m, p, element_bytes, s) + 14;
+}
+
+void householder_qr(double* A, std::size_t rows, std::size_t p, std::size_t cols,
+                    std::vector<std::size_t>& active, double* scratch, const KernelOptions& opt)
+{
+    const auto apply = kernels_for(opt.isa).f64.reflect;
     active.clear();
     // Below this share of its own norm, what is left of a column is rounding: the QR's backward
     // error is a few units of rounding times sqrt(rows) of each column.
@@ -79,11 +75,7 @@ void householder_qr(double* A, std::size_t rows, std::size_t p, std::size_t cols
     double* head = scratch;
     double* taus = scratch + p;
     const auto reflect = [&](std::size_t q, double* b) {
-        const double* a = A + active[q] * rows;
-        const std::size_t len = rows - q;
-        const double w = taus[q] * (head[q] * b[q] + dot(a + q + 1, b + q + 1, len - 1));
-        b[q] -= w * head[q];
-        for (std::size_t i = 1; i < len; ++i) b[q + i] -= w * a[q + i];
+        apply(A + active[q] * rows + q, head[q], taus[q], rows - q, b + q);
     };
     // Panels of columns: within a panel each column first receives the panel's earlier reflectors,
     // then gets its own; the columns after the panel receive the panel's reflectors while each is
@@ -106,7 +98,7 @@ void householder_qr(double* A, std::size_t rows, std::size_t p, std::size_t cols
             active.push_back(j);
         }
         const std::size_t later = cols - j1, last = active.size();
-        const int t = threads_for(threads, (rows - first) * (last - first) * later, later);
+        const int t = threads_for(opt.threads, (rows - first) * (last - first) * later, later);
         for_each_chunk(later, t, [&](std::size_t l, int) {
             double* b = A + (j1 + l) * rows;
             for (std::size_t q = first; q < last; ++q) reflect(q, b);
@@ -190,7 +182,7 @@ double Preconditioning::distance(const double* v, double factor) const
 }
 
 void factor_sketch(const SketchInput& in, Preconditioning& P, double* theta, std::vector<double>& work,
-                   int threads)
+                   const KernelOptions& opt)
 {
     const std::size_t n = in.n, k = in.k, lead = in.intercept ? 1 : 0, p = lead + n;
     const std::size_t ridge_rows = in.ridge > 0 ? n : 0;
@@ -212,7 +204,7 @@ void factor_sketch(const SketchInput& in, Preconditioning& P, double* theta, std
         work[(lead + j) * rows + in.s + j] = std::sqrt(in.ridge) * (*in.scale)[j];
 
     std::vector<std::size_t>& active = P.rows;  // the QR's columns, then the solver's rows
-    householder_qr(work.data(), rows, p, cols, active, work.data() + rows * cols, threads);
+    householder_qr(work.data(), rows, p, cols, active, work.data() + rows * cols, opt);
     const std::size_t q = active.size();
     P.kind = Preconditioner::sketch;
     P.n = n;

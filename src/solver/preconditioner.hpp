@@ -24,20 +24,25 @@ namespace linsweep::detail {
 // s = `rows_option` rows, or automatically c p with c the power of two in [4, 32] for which the QR
 // (2 s p^2 flops) costs about two passes over X at most, sketch_zeta nonzeros per row of X; S = I
 // when m is not larger than that (README: how they were chosen).
-constexpr std::size_t sketch_zeta = 4;
+constexpr std::size_t sketch_zeta = 2;
 SketchShape sketch_shape_for(double m, std::size_t p, std::size_t element_bytes, std::size_t rows_option);
 // Whether the QR of the smallest automatic sketch costs less than the passes over X it can save:
 // false for X too wide (then pcg scales the diagonal instead).
 bool sketch_pays_off(double m, std::size_t p, std::size_t element_bytes);
+
+// Whether turning to the sketch pays when diagonal scaling needs `remaining` more passes: its QR
+// (in passes) and about a dozen sketch-preconditioned passes cost less.
+bool sketch_beats(double remaining, double m, std::size_t p, std::size_t element_bytes);
 
 // Householder QR of the first p columns of A (column-major, rows x cols, lda = rows), in place and
 // without pivoting; a column whose part outside the span of the earlier ones is below rounding
 // (relative to its own norm) gets no reflector. `active` receives the columns that got one, in
 // order: R(a, b) = A[a + active[b] * rows] for a <= b. Columns p..cols-1 are the right-hand sides:
 // they end as Q^T times them (rows [0, rank) the coordinates, the rest the residual). Trailing
-// columns are updated on `threads` threads (each column's arithmetic is independent of that).
+// columns are updated on the options' threads with its ISA's reflect kernel (the same bits on
+// every ISA and thread count). `scratch`: 2 p doubles. `active` must have capacity p.
 void householder_qr(double* A, std::size_t rows, std::size_t p, std::size_t cols,
-                    std::vector<std::size_t>& active, int threads);
+                    std::vector<std::size_t>& active, double* scratch, const KernelOptions& opt);
 
 struct Preconditioning {
     Preconditioner kind = Preconditioner::none;
@@ -84,7 +89,7 @@ struct SketchInput {
     double ridge;                      // m l2
 };
 void factor_sketch(const SketchInput& in, Preconditioning& P, double* theta, std::vector<double>& work,
-                   int threads);
+                   const KernelOptions& opt);
 
 // The 2-norm condition number of the sketch's R (that of A within the sketch's distortion), by
 // power iteration on R^T R and on its inverse (triangular solves) from a fixed start: a lower

@@ -60,12 +60,11 @@ template <class T> void Training<T>::reserve_shape(std::size_t n, std::size_t k)
     problem.reserve(n, k);
 }
 
-template <class T> void Training<T>::precondition(DataSetup<T>& D, std::uint64_t row0)
+template <class T> void Training<T>::precondition(DataSetup<T>& D)
 {
     const bool pcg = options.solver == Solver::pcg;
     const bool measure = options.tol > 0 || pcg;
     const std::size_t p = D.n + (D.intercept ? 1 : 0);
-    const SketchShape shape = sketch_shape_for(D.m, p, sizeof(T), options.sketch_rows);
     const bool pays = options.sketch_rows > 0 || sketch_pays_off(D.m, p, sizeof(T));
     // pcg's preconditioner, and whether the metric comes from the sketch.
     const Preconditioner iterate_with =
@@ -78,40 +77,49 @@ template <class T> void Training<T>::precondition(DataSetup<T>& D, std::uint64_t
     D.pre.n = D.n;
     D.pre.k = D.k;
     D.pre.reference.clear();
-    D.sketched = sketch;
+    D.sketched = false;
     D.condition = std::numeric_limits<double>::quiet_NaN();
     D.precondition = pcg && iterate_with != Preconditioner::none;
+    // pcg chose diagonal scaling by itself: it may still turn to the sketch (loop.cpp).
+    D.may_sketch = pcg && !options.preconditioner && !sketch;
     sketched.clear();
-    if (sketch) {
-        // The sketch's buffers, allocated where every participant learns of a failure.
-        const std::size_t s = shape.rows(), width = p + D.k;
-        double status[1];
-        comm.run(
-            [&] {
-                sketch_rows.reserve(s * width + 1);
-                qr_work.reserve((std::max(s, p) + D.n) * width + 2 * p);
-                D.pre.reserve_factor(D.n);
-                sketched.reserve(D.len());
-            },
-            status, 0, ReduceOp::max);
-        problem.sketch(shape, row0, sketch_rows);
-        sketched.resize(D.len());
-        const SketchInput in{sketch_rows.data(),
-                             shape.rows(),
-                             p + D.k,
-                             D.n,
-                             D.k,
-                             D.intercept,
-                             shape.zeta,
-                             D.standardized ? &D.mu : nullptr,
-                             &D.scale,
-                             D.m * options.l2};
-        factor_sketch(in, D.pre, sketched.data(), qr_work, options.threads);
-        D.condition = condition_estimate(D.pre, qr_work);
-    } else if (measure) {
+    if (sketch)
+        make_sketch(D);
+    else if (measure)
         problem.diagonal_metric(D.pre);
-    }
     if (D.pre.kind != Preconditioner::none) problem.measure_targets(D.pre);
+}
+
+template <class T> void Training<T>::make_sketch(DataSetup<T>& D)
+{
+    const std::size_t p = D.n + (D.intercept ? 1 : 0), width = p + D.k;
+    const SketchShape shape = sketch_shape_for(D.m, p, sizeof(T), options.sketch_rows);
+    const std::size_t s = shape.rows();
+    // The sketch's buffers, allocated where every participant learns of a failure.
+    double status[1];
+    comm.run(
+        [&] {
+            sketch_rows.reserve(s * width + 1);
+            qr_work.reserve((std::max(s, p) + D.n) * width + 2 * p);
+            D.pre.reserve_factor(D.n);
+            sketched.reserve(D.len());
+        },
+        status, 0, ReduceOp::max);
+    problem.sketch(shape, D.row0, sketch_rows);
+    sketched.resize(D.len());
+    const SketchInput in{sketch_rows.data(),
+                         s,
+                         width,
+                         D.n,
+                         D.k,
+                         D.intercept,
+                         shape.zeta,
+                         D.standardized ? &D.mu : nullptr,
+                         &D.scale,
+                         D.m * options.l2};
+    factor_sketch(in, D.pre, sketched.data(), qr_work, kernel_options());
+    D.condition = condition_estimate(D.pre, qr_work);
+    D.sketched = true;
 }
 
 template <class T>
@@ -154,8 +162,9 @@ void Training<T>::prepare(Call& call, const MatrixView<const T>& X, const Matrix
     double row0 = 0;
     for (std::size_t r = 0; r < size; ++r) (r < rank ? row0 : D.m) += shares[r];
     D.m += row0;
+    D.row0 = static_cast<std::uint64_t>(row0);
     if (D.m == 0) fail(Status::bad_shape, "X has no rows on any participant");
-    precondition(D, static_cast<std::uint64_t>(row0));
+    precondition(D);
     call.sketch_passes = D.sketched ? 1 : 0;
     Iterate& it = iterates[call.iterate];
     if (from == From::zero && options.solver == Solver::pcg && D.sketched && D.precondition) {

@@ -54,7 +54,8 @@ template <class T> struct Training {
         double lipschitz = 0;          // learnt after a divergence
         std::size_t setup_passes = 0;  // passes before the iterations
         std::size_t sketch_passes = 0;
-        double checked = 0;  // the error a true sweep last confirmed (0: none yet)
+        double checked = 0;       // the error a true sweep last confirmed (0: none yet)
+        double window_start = 0;  // the error estimate where maybe_sketch's window began
         // Precise mode: whether `refined` holds the call's weights, the refinements made, and the
         // last correction's size relative to the weights.
         bool refined = false;
@@ -116,7 +117,9 @@ template <class T> struct Training {
     // ---- (re)start (restart.cpp) ----------------------------------------------------------------
     void reserve_shape(std::size_t n, std::size_t k);
     // The preconditioner and metric of the setup being prepared (and pcg's start, into `sketched`).
-    void precondition(DataSetup<T>& D, std::uint64_t row0);
+    void precondition(DataSetup<T>& D);
+    // The sketch pass and its QR: D.pre becomes the sketch preconditioner.
+    void make_sketch(DataSetup<T>& D);
     void size_spares(const Setup& D);
     // (Re)starts into the spare setup and an iterate that is not committed.
     void prepare(Call& call, const MatrixView<const T>& X, const MatrixView<const T>& Y, From from);
@@ -136,6 +139,10 @@ private:
     // cg's recursive iterate `from` evaluated by a true sweep into a spare iterate, and its
     // directions restarted there; returns that iterate (false in `ok` when the sweep diverged).
     int confirm(int from, bool& ok);
+    // pcg on diagonal scaling by its own choice, after a few iterations: when their rate predicts
+    // more passes than the sketch would cost, the sketch pass and its QR, and a restart there.
+    // False when the restart's sweep diverged.
+    bool maybe_sketch(Call& call, std::size_t budget);
 };
 
 extern template struct Training<float>;
