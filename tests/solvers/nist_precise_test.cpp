@@ -2,7 +2,7 @@
 // digits agreeing with the certified values, the worst parameter) reaches the targets:
 // >= 13 where the data are exactly representable in double (NoInt1, NoInt2, Wampler1: integers),
 // >= 10 on every other set, >= 7.5 on the degree-10 Filip (Householder QR's figure). The plain
-// defaults stay far below on the hard sets (Filip, Wampler1, Longley), so the test can fail.
+// defaults stay below on Wampler1 (about 9.4 digits against 13), so the test can fail.
 // Precise fits are bitwise identical for any thread count.
 #include <cmath>
 #include <cstdio>
@@ -84,8 +84,8 @@ TEST(NistPrecise, ReachesTheLreTargets)
             EXPECT_TRUE(std::isfinite(r.condition_estimate)) << t.name;
         }
     }
-    // The plain defaults fall short where precise mode matters (the test's power).
-    EXPECT_LT(fit(load_nist("Filip"), FitOptions{}).lre, 7.5);
+    // The plain defaults fall short where precise mode matters (the test's power). (Plain pcg
+    // reaches Filip's 7.5 on its own since the sketch's QR became the start point.)
     EXPECT_LT(fit(load_nist("Wampler1"), FitOptions{}).lre, 13);
 }
 
