@@ -13,9 +13,12 @@ get their powers of x as columns, as the tests build them. Solvers, on the raw d
 - linsweep pcg: the defaults (sketch-preconditioned CG, tol 1e-6);
 - linsweep precise: the defaults with precise=True (compensated sweeps, iterative refinement);
 - numpy.linalg.lstsq (LAPACK gelsd, SVD) on [1 X];
-- scikit-learn LinearRegression (defaults).
+- scikit-learn LinearRegression (defaults);
+- exact: the least-squares solution of the data as stored in double, in rational arithmetic (the
+  normal equations solved exactly, then rounded): what a float64 solver aims at.
 """
 import argparse
+from fractions import Fraction
 import json
 import math
 import os
@@ -84,11 +87,27 @@ def solvers():
         m = LinearRegression(fit_intercept=intercept).fit(x, y)
         return parameters(m.coef_, m.intercept_, intercept)
 
+    def exact(x, y, intercept):
+        a = np.column_stack([np.ones(len(y)), x]) if intercept else x
+        rows = [[Fraction(float(v)) for v in row] + [Fraction(float(t))] for row, t in zip(a, y)]
+        p = a.shape[1]
+        # [A^T A | A^T y], then Gauss-Jordan elimination (exact: no pivoting for size needed).
+        m = [[sum(r[i] * r[j] for r in rows) for j in range(p + 1)] for i in range(p)]
+        for c in range(p):
+            pivot = next(r for r in range(c, p) if m[r][c] != 0)
+            m[c], m[pivot] = m[pivot], m[c]
+            for r in range(p):
+                if r != c and m[r][c] != 0:
+                    f = m[r][c] / m[c][c]
+                    m[r] = [u - f * v for u, v in zip(m[r], m[c])]
+        return [float(m[c][p] / m[c][c]) for c in range(p)]
+
     return [("linsweep cg", linsweep_fit(solver="cg", standardize=True, tol=1e-14)),
             ("linsweep pcg", linsweep_fit()),
             ("linsweep precise", linsweep_fit(precise=True)),
             ("numpy lstsq", lstsq),
-            ("scikit-learn LinearRegression", sklearn_fit)]
+            ("scikit-learn LinearRegression", sklearn_fit),
+            ("exact", exact)]
 
 
 def main():
