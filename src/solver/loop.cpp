@@ -85,25 +85,32 @@ template <class T> void Training<T>::run(Call& call, std::size_t budget)
 
 template <class T> bool Training<T>::maybe_sketch(Call& call, std::size_t budget)
 {
-    // The rate of iterations 8 to 16 (CG's first few resolve the largest eigenvalues quickly and
-    // say little about the rest).
-    constexpr std::size_t window = 8, probe = 16;
     DataSetup<T>& D = setups[call.setup];
-    // Only a setup this call made (the committed one stays as it is) and once.
+    // Only a setup this call made (the committed one stays as it is), and once.
     if (!D.may_sketch || call.setup == setup) return true;
-    if (call.iterations == probe - window) call.window_start = iterates[call.iterate].error;
-    if (call.iterations != probe) return true;
-    D.may_sketch = false;
-    const double error = iterates[call.iterate].error, tol = options.tol;
-    double remaining = double(budget - call.iterations);
-    if (tol > 0 && error > tol) {
-        const double rate = std::pow(error / call.window_start, 1.0 / double(window));
-        remaining = rate < 1 ? std::min(remaining, std::log(tol / error) / std::log(rate)) : remaining;
-    } else if (tol > 0) {
-        return true;
-    }
     const std::size_t p = D.n + (D.intercept ? 1 : 0);
-    if (!sketch_beats(remaining, D.m, p, sizeof(T))) return true;
+    const double cost = sketch_cost(D.m, p, sizeof(T)), left = double(budget - call.iterations);
+    const double error = iterates[call.iterate].error, tol = options.tol;
+    // Diagonal scaling has spent what the sketch costs: turn (ski rental: the passes are then at
+    // most about twice the better choice's, whatever the forecast below missed).
+    bool turn = double(call.iterations) >= cost;
+    // Before that, a forecast of the passes left from the rate over iterations 8 to 16, 16 to 32,
+    // 32 to 64: CG's first iterations resolve the largest eigenvalues quickly and say little about
+    // the rest, and the estimate is not monotone, so the forecast is remade at each doubling.
+    if (call.iterations == call.probe / 2) call.window_start = error;
+    if (call.iterations == call.probe) {
+        const std::size_t window = call.probe / 2;
+        call.probe *= 2;
+        double remaining = left;
+        if (tol > 0) {
+            const double rate = std::pow(error / call.window_start, 1.0 / double(window));
+            if (rate < 1) remaining = std::min(left, std::log(tol / error) / std::log(rate));
+        }
+        turn = turn || remaining > cost;
+    }
+    // Not when the budget left is smaller than the sketch's cost, nor within tol (the loop decides).
+    if (!turn || left <= cost || (tol > 0 && error <= tol)) return true;
+    D.may_sketch = false;
     make_sketch(D);
     call.sketch_passes = 1;
     bool ok = true;

@@ -56,10 +56,10 @@ bool sketch_pays_off(double m, std::size_t p, std::size_t element_bytes)
     return 2.0 * s * double(p) * double(p) <= 1.5e8 || qr_in_passes(m, p, element_bytes, s) <= 8;
 }
 
-bool sketch_beats(double remaining, double m, std::size_t p, std::size_t element_bytes)
+double sketch_cost(double m, std::size_t p, std::size_t element_bytes)
 {
     const double s = std::min(m, double(4 * p));
-    return remaining > qr_in_passes(m, p, element_bytes, s) + 14;
+    return qr_in_passes(m, p, element_bytes, s) + 14;
 }
 
 void householder_qr(double* A, std::size_t rows, std::size_t p, std::size_t cols,

@@ -30,9 +30,9 @@ SketchShape sketch_shape_for(double m, std::size_t p, std::size_t element_bytes,
 // false for X too wide (then pcg scales the diagonal instead).
 bool sketch_pays_off(double m, std::size_t p, std::size_t element_bytes);
 
-// Whether turning to the sketch pays when diagonal scaling needs `remaining` more passes: its QR
-// (in passes) and about a dozen sketch-preconditioned passes cost less.
-bool sketch_beats(double remaining, double m, std::size_t p, std::size_t element_bytes);
+// What turning to the sketch costs, in passes over X: its QR (timed as passes) and the sketch pass
+// with about a dozen sketch-preconditioned passes after it.
+double sketch_cost(double m, std::size_t p, std::size_t element_bytes);
 
 // Householder QR of the first p columns of A (column-major, rows x cols, lda = rows), in place and
 // without pivoting; a column whose part outside the span of the earlier ones is below rounding

@@ -56,6 +56,7 @@ template <class T> struct Training {
         std::size_t sketch_passes = 0;
         double checked = 0;       // the error a true sweep last confirmed (0: none yet)
         double window_start = 0;  // the error estimate where maybe_sketch's window began
+        std::size_t probe = 16;   // the iteration of maybe_sketch's next forecast
         // Precise mode: whether `refined` holds the call's weights, the refinements made, and the
         // last correction's size relative to the weights.
         bool refined = false;
