@@ -115,13 +115,16 @@ template <class T> const char* dtype_name()
     return sizeof(T) == 4 ? "f32" : "f64";
 }
 
-// linsweep's one sweep, on a forced ISA, with a preallocated workspace.
+// linsweep's one sweep, on a forced ISA, with a preallocated workspace (precise: the compensated
+// sweep, KernelOptions::precise).
 template <class T> class Linsweep final : public GradientVariant<T> {
 public:
-    Linsweep(const Problem<T>& p, linsweep::Isa isa, int threads) : p_(p), ws_(p.m, p.n, p.k, threads)
+    Linsweep(const Problem<T>& p, linsweep::Isa isa, int threads, bool precise = false)
+        : p_(p), ws_(p.m, p.n, p.k, threads)
     {
         options_.threads = threads;
         options_.isa = isa;
+        options_.precise = precise;
     }
     void gradient(const T* W, const T* b, T* G, T* s) override
     {
@@ -219,6 +222,7 @@ template <class T> void run_step(benchmark::State& state, const Problem<T>& p)
 {
     using linsweep::row_major;
     linsweep::FitOptions options;
+    options.solver = linsweep::Solver::gd;
     options.learning_rate = learning_rate;
     options.max_iterations = 1;
     options.tol = 0;
@@ -335,6 +339,10 @@ void register_problem(const Config& c, const Shape& s, const BlasInfo& openblas,
             add_gradient<T>(
                 c, std::string("linsweep.") + linsweep::isa_name(isa), s, t,
                 [isa, t](const Problem<T>& p) { return std::make_unique<Linsweep<T>>(p, isa, t); });
+        for (int t : threads)
+            add_gradient<T>(
+                c, std::string("linsweep_precise.") + linsweep::isa_name(isa), s, t,
+                [isa, t](const Problem<T>& p) { return std::make_unique<Linsweep<T>>(p, isa, t, true); });
     }
     if (s.outputs) return;
     auto add_blas = [&](const char* variant, const BlasInfo& info, auto make) {

@@ -115,6 +115,7 @@ int main(int argc, char** argv)
             reducer->all_reduce(buffer.data(), buffer.size(), linsweep::ReduceOp::sum);
         });
         linsweep::FitOptions o;
+        o.solver = linsweep::Solver::gd;
         o.learning_rate = 1e-3;
         o.tol = 0;
         o.max_iterations = 1;

@@ -55,5 +55,9 @@ template void column_moments<float>(MatrixView<const float>, const ColumnMoments
                                     const KernelOptions&);
 template void column_moments<double>(MatrixView<const double>, const ColumnMoments&, Workspace&,
                                      const KernelOptions&);
+template void column_moments<float16>(MatrixView<const float16>, const ColumnMoments&, Workspace&,
+                                      const KernelOptions&);
+template void column_moments<bfloat16>(MatrixView<const bfloat16>, const ColumnMoments&, Workspace&,
+                                       const KernelOptions&);
 
 }  // namespace linsweep::detail

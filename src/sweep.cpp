@@ -13,6 +13,7 @@
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
 #include "parallel.hpp"
+#include "precise_combine.hpp"
 #include "self_tune.hpp"
 #include "sweep_schedule.hpp"
 #include "tuning.hpp"
@@ -93,6 +94,44 @@ void combine_slots(double* slots, std::size_t chunks, std::size_t stride, int th
     });
 }
 
+// The plain sweep's chunks over `threads` threads into their slots, combined into slot 0. A thread
+// walks its chunks in `regions` far-apart runs, a chunk of each at a time (row-major kernels read
+// them side by side; column-major ones one after another). A self-tuning trial (self_tune.hpp) runs
+// each thread's chunks in segments under candidate tunings: the same bits either way.
+template <class XT, class T = arithmetic_t<XT>>
+void plain_sweep(const detail::TypedKernels<XT>& kernels, const detail::SweepPlan<XT>& plan, int threads,
+                 bool may_self_tune, double* slots, T* scratch)
+{
+    const std::size_t m = plan.m, rows = plan.chunk_rows, chunks = detail::chunk_count(m, rows);
+    const std::size_t row_bytes = plan.n * sizeof(XT);
+    auto walk = [&](const detail::SweepPlan<XT>& p, std::size_t c0, std::size_t c1, T* own_scratch) {
+        const std::size_t regions = p.layout == Layout::row_major ? p.tuning.regions : 1;
+        const std::size_t run = (c1 - c0 + regions - 1) / regions;
+        for (std::size_t g = 0; g < run; ++g)
+            kernels.sweep(p, detail::ChunkSet{c0 + g, run, std::min(regions, (c1 - c0 - g + run - 1) / run)},
+                          slots, own_scratch);
+    };
+    const detail::TuningTrial trial =
+        plan.layout == Layout::row_major && may_self_tune
+            ? detail::TuningTrial::begin(detail::row_kind(row_bytes), m * row_bytes, threads, plan.tuning)
+            : detail::TuningTrial();
+    detail::for_each_share(chunks, threads, [&](std::size_t c0, std::size_t c1, int thread) {
+        T* own_scratch = scratch + static_cast<std::size_t>(thread) * rows * detail::max_output_tile;
+        if (!trial || c1 - c0 < trial.segments()) return walk(plan, c0, c1, own_scratch);
+        const std::size_t parts = trial.segments();
+        for (std::size_t seg = 0; seg < parts; ++seg) {
+            const std::size_t a = c0 + (c1 - c0) * seg / parts, b = c0 + (c1 - c0) * (seg + 1) / parts;
+            detail::SweepPlan<XT> tried = plan;
+            tried.tuning = trial.tuning(seg);
+            const auto start = std::chrono::steady_clock::now();
+            walk(tried, a, b, own_scratch);
+            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+            trial.record(seg, took.count(), double(std::min(m, b * rows) - a * rows) * double(row_bytes));
+        }
+    });
+    combine_slots(slots, chunks, plan.slot.stride(), threads);
+}
+
 // sweep() and gram_sweep() on X of storage type XT (arithmetic in T): Y == nullptr selects the Gram
 // sweep (Y = 0, weights negated).
 template <class XT, class T = arithmetic_t<XT>>
@@ -114,7 +153,8 @@ double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT
 
     const std::size_t n_pad = round_up(n, detail::pad_unit);
     const auto [rows, chunks, threads] = detail::sweep_schedule(m, n, k, X.layout, opt.threads);
-    const detail::WorkspaceLayout L = detail::sweep_layout(m, n, k, sizeof(T), X.layout, threads);
+    const detail::WorkspaceLayout L =
+        detail::sweep_layout(m, n, k, sizeof(T), X.layout, threads, opt.precise);
     auto* base = static_cast<unsigned char*>(ws.ensure(L.total()));
 
     detail::SweepPlan<XT> plan{};
@@ -138,39 +178,20 @@ double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT
     plan.tuning = detail::kernel_tuning(opt.tuning, kind);
     auto* slots = reinterpret_cast<double*>(base + L.w_bytes + L.b_bytes);
     T* scratch = reinterpret_cast<T*>(base + L.w_bytes + L.b_bytes + L.slot_bytes);
-    const std::size_t stride = plan.slot.stride();
-
-    // Chunks [c0, c1) of one thread, in `regions` far-apart runs walked together, a chunk of each
-    // at a time (row-major kernels read them side by side; column-major ones one after another).
-    auto walk = [&](const detail::SweepPlan<XT>& p, std::size_t c0, std::size_t c1, T* own_scratch) {
-        const std::size_t regions = X.layout == Layout::row_major ? p.tuning.regions : 1;
-        const std::size_t run = (c1 - c0 + regions - 1) / regions;
-        for (std::size_t g = 0; g < run; ++g)
-            kernels.sweep(p, detail::ChunkSet{c0 + g, run, std::min(regions, (c1 - c0 - g + run - 1) / run)},
-                          slots, own_scratch);
-    };
-    // A self-tuning trial (self_tune.hpp) runs each thread's chunks in segments under candidate
-    // tunings; results are the same bits either way.
-    const detail::TuningTrial trial =
-        X.layout == Layout::row_major && !opt.tuning
-            ? detail::TuningTrial::begin(kind, m * n * sizeof(XT), threads, plan.tuning)
-            : detail::TuningTrial();
-    detail::for_each_share(chunks, threads, [&](std::size_t c0, std::size_t c1, int thread) {
-        T* own_scratch = scratch + static_cast<std::size_t>(thread) * rows * detail::max_output_tile;
-        if (!trial || c1 - c0 < trial.segments()) return walk(plan, c0, c1, own_scratch);
-        const std::size_t parts = trial.segments();
-        for (std::size_t seg = 0; seg < parts; ++seg) {
-            const std::size_t a = c0 + (c1 - c0) * seg / parts, b = c0 + (c1 - c0) * (seg + 1) / parts;
-            detail::SweepPlan<XT> tried = plan;
-            tried.tuning = trial.tuning(seg);
-            const auto start = std::chrono::steady_clock::now();
-            walk(tried, a, b, own_scratch);
-            const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-            trial.record(seg, took.count(),
-                         double(std::min(m, b * rows) - a * rows) * double(n * sizeof(XT)));
-        }
-    });
-    combine_slots(slots, chunks, stride, threads);
+    // The precise sweep's slots hold pairs (twice the size), its scratch is doubles; its combine
+    // leaves plain totals in slot 0, read below like the plain sweep's.
+    if (opt.precise) {
+        const std::size_t stride = 2 * plan.slot.stride(),
+                          per_thread = detail::precise_scratch(rows, n_pad, k);
+        auto* wide = reinterpret_cast<double*>(scratch);
+        detail::for_each_chunk(chunks, threads, [&](std::size_t q, int thread) {
+            kernels.sweep_precise(plan, q, slots + q * stride,
+                                  wide + static_cast<std::size_t>(thread) * per_thread);
+        });
+        detail::combine_precise_slots(slots, chunks, plan.slot, threads);
+    } else {
+        plain_sweep(kernels, plan, threads, !opt.tuning, slots, scratch);
+    }
 
     // Totals, lanes summed in a fixed order; check everything before writing anything. G and s are
     // checked after their rounding to T: a finite double sum can overflow a float.

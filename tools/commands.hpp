@@ -16,12 +16,15 @@ struct FitArgs {
     std::vector<std::string> ignore;   // CSV columns that are neither features nor targets
     std::string x, y;                  // .npy alternative to --data ("{rank}": a file per rank)
     std::string dtype;                 // "f32" | "f64"; empty: f64 for CSV, X's dtype for .npy
-    std::string solver = "gd";
-    std::optional<double> lr;  // unset: automatic
+    std::string solver = "pcg";
+    std::string preconditioner;   // pcg's; empty: automatic
+    std::size_t sketch_rows = 0;  // 0: automatic
+    std::optional<double> lr;     // unset: automatic
     std::size_t max_iter = 1000;
     double tol = 1e-6;
     bool no_intercept = false;
     bool standardize = false;
+    bool precise = false;  // refine with compensated sweeps (cg, pcg)
     double l2 = 0;
     int threads = 0;
     std::string isa;

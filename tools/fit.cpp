@@ -165,6 +165,17 @@ FitOptions fit_options(const FitArgs& a, const Cluster& cl)
     FitOptions o;
     o.reducer = cl.reducer();
     o.solver = parse_solver(a.solver);
+    if (a.lr && o.solver != Solver::gd && o.solver != Solver::nesterov)
+        throw ToolError(Exit::usage, "--lr: applies to --solver gd or nesterov (" + a.solver +
+                                         " takes no step size; the default solver is pcg)");
+    if (!a.preconditioner.empty() && o.solver != Solver::pcg)
+        throw ToolError(Exit::usage, "--preconditioner: applies to --solver pcg only");
+    if (!a.preconditioner.empty()) o.preconditioner = parse_preconditioner(a.preconditioner);
+    if (a.precise && o.solver != Solver::pcg && o.solver != Solver::cg)
+        throw ToolError(Exit::usage, "--precise: applies to --solver pcg or cg (it refines the least-squares "
+                                     "solution; gd and nesterov follow their own trajectory)");
+    o.precise = a.precise;
+    o.sketch_rows = a.sketch_rows;
     o.learning_rate = a.lr;  // unset: automatic
     o.max_iterations = a.max_iter;
     o.tol = a.tol;
@@ -181,9 +192,17 @@ std::string feature_name(const std::vector<std::string>& names, std::size_t j)
     return names.empty() ? "x" + std::to_string(j) : names[j];
 }
 
+std::string two_digits(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2g", v);
+    return buf;
+}
+
 std::string plural(std::size_t count, const char* word)
 {
-    return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
+    const std::string w = word;
+    return std::to_string(count) + " " + w + (count == 1 ? "" : w.back() == 's' ? "es" : "s");
 }
 
 // What the report says about the run: over all ranks.
@@ -203,10 +222,24 @@ void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metric
     std::printf("%s: %s%s, %s, %s (%s%s)\n", d.source.c_str(), plural(f.rows, "row").c_str(), ranks.c_str(),
                 plural(n, "feature").c_str(), plural(k, "target").c_str(), dtype_name(dtype_of<T>()),
                 d.zero_copy() ? ", X mapped without copying" : "");
-    // cg takes no step size (the JSON reports its step as 0).
+    // cg and pcg take no step size (the JSON reports their step as 0).
     const std::string step = r.step > 0 ? ", step " + shortest(r.step) : "";
-    std::printf("solver %s, %s, stop reason %s%s\n", a.solver.c_str(),
-                plural(r.iterations, "iteration").c_str(), stop_reason_name(r.stop_reason), step.c_str());
+    const std::string pre =
+        r.preconditioner != Preconditioner::none
+            ? std::string(" (") + preconditioner_name(r.preconditioner) + " preconditioner)"
+            : "";
+    const std::string error =
+        std::isnan(r.error_estimate)
+            ? ""
+            : " (estimated error " + two_digits(r.error_estimate) + ", tol " + shortest(a.tol) + ")";
+    std::printf("solver %s%s, %s, stop reason %s%s%s\n", a.solver.c_str(), pre.c_str(),
+                plural(r.iterations, "iteration").c_str(), stop_reason_name(r.stop_reason), error.c_str(),
+                step.c_str());
+    if (a.precise)
+        std::printf("precise: %s, weights accurate to about %s (relative), condition estimate %s\n",
+                    plural(r.refinements, "refinement").c_str(), two_digits(r.accuracy_estimate).c_str(),
+                    std::isnan(r.condition_estimate) ? "n/a (no sketch)"
+                                                     : two_digits(r.condition_estimate).c_str());
 
     constexpr std::size_t shown_rows = 20;
     std::size_t label = std::string("(intercept)").size();
@@ -226,8 +259,15 @@ void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metric
     row("MSE", [&](std::size_t c) { return shortest(q.mse[c]); });
     row("R^2", [&](std::size_t c) { return std::isnan(q.r2[c]) ? std::string("n/a") : shortest(q.r2[c]); });
     const std::string per_rank = f.ranks > 1 ? plural(static_cast<std::size_t>(f.ranks), "rank") + " x " : "";
-    std::printf("isa %s, %s%s, fit %.6f s, %.3g GB/s of X streamed\n", isa_name(r.isa), per_rank.c_str(),
-                plural(static_cast<std::size_t>(f.threads), "thread").c_str(), f.seconds, f.gbps);
+    const std::string sketch = r.sketch_passes > 0 ? " (" + std::to_string(r.sketch_passes) + " sketch)" : "";
+    std::printf("isa %s, %s%s, fit %.6f s, %s over X%s, %.3g GB/s of X streamed\n", isa_name(r.isa),
+                per_rank.c_str(), plural(static_cast<std::size_t>(f.threads), "thread").c_str(), f.seconds,
+                plural(r.passes, "pass").c_str(), sketch.c_str(), f.gbps);
+}
+
+nlohmann::ordered_json finite_or_null(double v)
+{
+    return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json();
 }
 
 template <class T>
@@ -259,6 +299,17 @@ nlohmann::ordered_json report_json(const TrainingData<T>& d, const FitResult<T>&
             {"solver", a.solver},
             {"iterations", r.iterations},
             {"stop_reason", stop_reason_name(r.stop_reason)},
+            {"tol", a.tol},
+            {"error_estimate", std::isnan(r.error_estimate) ? nlohmann::ordered_json()
+                                                            : nlohmann::ordered_json(r.error_estimate)},
+            {"preconditioner", preconditioner_name(r.preconditioner)},
+            {"precise", a.precise},
+            {"refinements", r.refinements},
+            {"accuracy_estimate", finite_or_null(r.accuracy_estimate)},
+            {"condition_estimate", finite_or_null(r.condition_estimate)},
+            {"passes", r.passes},
+            {"sketch_passes", r.sketch_passes},
+            {"iteration_passes", r.iteration_passes},
             {"loss", r.loss},
             {"mse", numbers(q.mse)},
             {"r2", numbers(q.r2)},
@@ -269,6 +320,38 @@ nlohmann::ordered_json report_json(const TrainingData<T>& d, const FitResult<T>&
             {"seconds", f.seconds},
             {"gb_per_s", f.gbps},
             {"x_zero_copy", d.zero_copy()}};
+}
+
+// Says plainly on stderr when a fit asked to converge did not.
+template <class T> void warn_unless_converged(const FitResult<T>& r, const FitArgs& a, DType dtype)
+{
+    if (a.tol == 0 || r.stop_reason == StopReason::converged || r.stop_reason == StopReason::callback) return;
+    const std::string error = std::isnan(r.error_estimate)
+                                  ? ""
+                                  : "the fitted values are an estimated " + two_digits(r.error_estimate) +
+                                        " of the targets' spread from the optimum's, ";
+    const std::string advice =
+        r.stop_reason == StopReason::stalled
+            ? std::string("no further progress is possible in ") + dtype_name(dtype) +
+                  " on data this ill-conditioned (try --dtype f64, --standardize or a larger --tol)"
+            : "raise --max-iter" + std::string(a.solver == "pcg" ? "" : " or use --solver pcg");
+    std::fprintf(stderr, "linsweep: warning: not converged (stop reason %s): %sabove --tol %s; %s\n",
+                 stop_reason_name(r.stop_reason), error.c_str(), shortest(a.tol).c_str(), advice.c_str());
+}
+
+// Precise mode: says on stderr when the weights are less accurate than --tol asks (the data too
+// ill-conditioned for those digits).
+template <class T> void warn_if_too_ill_conditioned(const FitResult<T>& r, const FitArgs& a)
+{
+    if (!a.precise || a.tol == 0 || !(r.accuracy_estimate > a.tol)) return;
+    const std::string condition = std::isnan(r.condition_estimate)
+                                      ? ""
+                                      : " (condition estimate " + two_digits(r.condition_estimate) + ")";
+    std::fprintf(
+        stderr,
+        "linsweep: warning: precise: the weights are accurate to about %s (relative), above --tol %s: "
+        "the data are too ill-conditioned%s for the digits asked\n",
+        two_digits(r.accuracy_estimate).c_str(), shortest(a.tol).c_str(), condition.c_str());
 }
 
 // A library error agreed by all ranks ("rank R: ...") names that rank's data too.
@@ -356,7 +439,7 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
     f.ranks = cl.size();
     f.threads = static_cast<int>(totals[1]);
     const double bytes = double(f.rows) * double(n) * sizeof(T);
-    f.gbps = f.seconds > 0 ? double(r.iterations) * bytes / f.seconds / 1e9 : 0;
+    f.gbps = f.seconds > 0 ? double(r.passes) * bytes / f.seconds / 1e9 : 0;
 
     // Rank 0 writes: each output to its temporary, then all of them published together.
     cl.agree([&] {
@@ -386,6 +469,8 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
         publish_together({json_out ? json_out->file() : nullptr, model_out ? model_out->file() : nullptr});
     });
     if (a.json != "-" && cl.leader()) print_summary(d, r, q, a, f);
+    if (cl.leader()) warn_unless_converged(r, a, dtype_of<T>());
+    if (cl.leader()) warn_if_too_ill_conditioned(r, a);
     return 0;
 }
 

@@ -92,20 +92,31 @@ int main(int argc, char** argv)
     y->needs(x);
     fit->add_option("--dtype", fa.dtype, "Compute type (default: f64 for CSV, X's dtype for .npy)")
         ->check(CLI::IsMember({"f32", "f64"}));
-    fit->add_option("--solver", fa.solver, "gd, nesterov or cg")
-        ->check(CLI::IsMember({"gd", "nesterov", "cg"}))
+    fit->add_option("--solver", fa.solver,
+                    "pcg (conjugate gradient preconditioned from one sketch pass), cg, nesterov or gd")
+        ->check(CLI::IsMember({"gd", "nesterov", "cg", "pcg"}))
         ->capture_default_str();
-    fit->add_option("--lr", fa.lr, "Learning rate (default: automatic, 1/L)")
+    fit->add_option("--preconditioner", fa.preconditioner,
+                    "pcg's: sketch, diagonal or none (default: the sketch, diagonal scaling for very wide X)")
+        ->check(CLI::IsMember({"none", "diagonal", "sketch"}));
+    fit->add_option("--sketch-rows", fa.sketch_rows, "Rows of the sketch (default: automatic)")
+        ->check(allowed("a whole number >= 1 (leave it out for the automatic size)", iterations, true));
+    fit->add_option("--lr", fa.lr, "Learning rate of gd and nesterov (default: automatic, 1/L)")
         ->check(allowed("a number > 0 (leave --lr out for the automatic step)", positive));
     fit->add_option("--max-iter", fa.max_iter, "Iteration budget")
         ->check(allowed("a whole number >= 1", iterations, true))
         ->capture_default_str();
-    fit->add_option("--tol", fa.tol, "Stop when ||grad|| <= tol * ||initial grad||; 0: run --max-iter")
+    fit->add_option("--tol", fa.tol,
+                    "Stop when the fitted values are within tol of the optimum's, relative to the spread of "
+                    "the targets; 0: run --max-iter")
         ->check(allowed("a number >= 0 (0: run all --max-iter iterations)", non_negative))
         ->capture_default_str();
     fit->add_flag("--no-intercept", fa.no_intercept, "Fit without an intercept");
     fit->add_flag("--standardize", fa.standardize,
                   "Standardize features implicitly (weights in original units)");
+    fit->add_flag("--precise", fa.precise,
+                  "Refine the weights with compensated sweeps (pcg, cg) to about the working precision where "
+                  "the conditioning allows; reports the accuracy attained and a condition estimate");
     fit->add_option("--l2", fa.l2, "Ridge penalty l2*||W||^2")->check(allowed("a number >= 0", non_negative));
     fit->add_option("--threads", fa.threads, "Threads per process (default: OpenMP's)")
         ->check(allowed("a whole number >= 0 (0: OpenMP's default)", thread_count, true));

@@ -225,6 +225,15 @@ struct KernelOptions {
     // How the kernels walk memory; unset: the process default (tuning_in_force()). Results do not
     // depend on it.
     std::optional<Tuning> tuning;
+    // sweep() and gram_sweep() as accurate as if computed in twice the working precision, then
+    // rounded to T: double data in pairs of doubles with error-free transformations (each residual
+    // by Ogita-Rump-Oishi Dot2; G, s, e by compensated sums), float data in double. The error of G
+    // is about 2u|G| + (n + 8)^2 u^2 sum_i |x_ij| rho_i (u: unit round-off of T, rho_i = |y_i| +
+    // |b| + sum_l |x_il w_l|) where the plain sweep's is (n + 24) u sum_i |x_ij| rho_i: for
+    // residuals that cancel (iterative refinement, ill-conditioned data). About ten times the
+    // arithmetic of the plain sweep (double), the same single read of X; bitwise identical for any
+    // thread count. predict() ignores it.
+    bool precise = false;
 };
 
 // Scratch memory for sweep(): per-block partial sums and the packed weights. It grows on the

@@ -25,13 +25,13 @@
  * Appending a field (for maintainers): add it at the end with a comment naming the version;
  * start each group of new fields with a pointer, size_t or double member, so that it lies past
  * the older layout's tail padding; give it its default in default_options() and add the new
- * layout to the list in c_api.cpp (which checks the layouts at compile time). For example:
+ * layout to the list in src/c_api/sized_structs.cpp (which checks them at compile time). For example:
  *         void* user_data;
  *         // added in 0.3:
  *         linsweep_reduce_fn reduce;   // NULL: a single process
  *         void* reduce_user_data;
  *     } linsweep_options;
- * and in c_api.cpp:
+ * and in sized_structs.cpp:
  *     {LINSWEEP_END_OF(linsweep_options, user_data), offsetof(linsweep_options, reduce)},  // 0.2
  *     {LINSWEEP_END_OF(linsweep_options, reduce_user_data), sizeof(linsweep_options)},     // 0.3
  */
@@ -62,13 +62,28 @@ typedef enum linsweep_status {
 } linsweep_status;
 
 typedef enum linsweep_layout { LINSWEEP_ROW_MAJOR = 0, LINSWEEP_COL_MAJOR = 1 } linsweep_layout;
-typedef enum linsweep_solver { LINSWEEP_GD = 0, LINSWEEP_NESTEROV = 1, LINSWEEP_CG = 2 } linsweep_solver;
+/* LINSWEEP_PCG (the default): conjugate gradient preconditioned from one sketch pass (C++ Solver::pcg). */
+typedef enum linsweep_solver {
+    LINSWEEP_GD = 0,
+    LINSWEEP_NESTEROV = 1,
+    LINSWEEP_CG = 2,
+    LINSWEEP_PCG = 3
+} linsweep_solver;
 typedef enum linsweep_stop_reason {
-    LINSWEEP_CONVERGED = 0,
+    LINSWEEP_CONVERGED = 0, /* within tol of the optimum (see the C++ FitOptions::tol) */
     LINSWEEP_MAX_ITERATIONS = 1,
     LINSWEEP_DIVERGED = 2,
-    LINSWEEP_STOPPED_BY_CALLBACK = 3
+    LINSWEEP_STOPPED_BY_CALLBACK = 3,
+    LINSWEEP_STALLED = 4 /* no further progress in this precision, short of tol */
 } linsweep_stop_reason;
+/* pcg's preconditioner (C++ Preconditioner); LINSWEEP_PRECONDITIONER_AUTO: the sketch, or diagonal
+ * scaling for X too wide for the sketch to pay off. */
+typedef enum linsweep_preconditioner {
+    LINSWEEP_PRECONDITIONER_AUTO = -1,
+    LINSWEEP_PRECONDITIONER_NONE = 0,
+    LINSWEEP_PRECONDITIONER_DIAGONAL = 1,
+    LINSWEEP_PRECONDITIONER_SKETCH = 2
+} linsweep_preconditioner;
 /* LINSWEEP_ISA_AUTO: the process default; any other value: that ISA for this model only. */
 typedef enum linsweep_isa {
     LINSWEEP_ISA_AUTO = -1,
@@ -127,7 +142,7 @@ typedef int (*linsweep_reduce_fn)(double* data, size_t count, linsweep_reduce_op
 /* Options; see linsweep_options_default() and the C++ FitOptions for their meaning. */
 typedef struct linsweep_options {
     size_t struct_size;         /* sizeof(linsweep_options) as compiled: set by linsweep_options_default */
-    linsweep_solver solver;     /* LINSWEEP_GD */
+    linsweep_solver solver;     /* LINSWEEP_PCG */
     int auto_learning_rate;     /* 1: automatic step 1/L; 0: use learning_rate */
     double learning_rate;       /* used when auto_learning_rate is 0; must be > 0 */
     size_t max_iterations;      /* 1000 */
@@ -145,6 +160,11 @@ typedef struct linsweep_options {
     void* reduce_user_data;    /* passed to reduce */
     int reduce_rank;           /* this participant, 0 .. reduce_size - 1 (0) */
     int reduce_size;           /* participants (1: alone, reduce is never called) */
+    /* Added in 0.4: the sketch preconditioner. */
+    size_t sketch_rows;                     /* rows of the sketch; 0: automatic */
+    linsweep_preconditioner preconditioner; /* pcg's; LINSWEEP_PRECONDITIONER_AUTO */
+    /* Added in 0.5: precise mode (size_t: an appended group starts at the struct's alignment). */
+    size_t precise; /* 0; nonzero: refine the weights with compensated sweeps (FitOptions::precise) */
     /* New fields go here (see "Appending a field" above). */
 } linsweep_options;
 
@@ -166,6 +186,15 @@ typedef struct linsweep_result {
     size_t constant_columns; /* standardize: columns with no spread (weight 0) */
     /* Added in 0.3: */
     size_t ranks; /* participants of the fit (1 without reduce) */
+    /* Added in 0.4: */
+    double error_estimate;   /* distance to the optimum relative to Y's spread; NaN: not measured */
+    size_t sketch_passes;    /* passes of `passes` that formed the sketch */
+    size_t iteration_passes; /* passes of `passes` made by the iterations and their checks */
+    linsweep_preconditioner preconditioner; /* what preconditioned the iterations (NONE, DIAGONAL, SKETCH) */
+    /* Added in 0.5: */
+    double accuracy_estimate;  /* precise: the last correction relative to the weights; NaN otherwise */
+    double condition_estimate; /* cond(A), A = [X 1], from the sketch's R; NaN without a sketch */
+    size_t refinements;        /* precise: refinement steps made */
 } linsweep_result;
 
 typedef struct linsweep_model linsweep_model;
@@ -220,7 +249,8 @@ LINSWEEP_API linsweep_status linsweep_loss_history_f32(const linsweep_model* mod
 LINSWEEP_API linsweep_status linsweep_loss_history_f64(const linsweep_model* model, double* out,
                                                        size_t capacity, size_t* count);
 
-/* The one-sweep kernel with the model's workspace and thread option, R = Y - X W - b:
+/* The one-sweep kernel with the model's workspace, thread and ISA options (and the compensated
+ * kernel when the model's options set precise), R = Y - X W - b:
  * G = X^T R (n x k), s = 1^T R (k values, may be NULL), *loss_sum = sum R^2 (may be NULL).
  * b may be NULL (zero intercept). */
 LINSWEEP_API linsweep_status linsweep_sweep_f32(linsweep_model* model, linsweep_const_matrix_f32 X,

@@ -1,9 +1,11 @@
 // linsweep solvers: gradient descent with the classic numpy loop's semantics, Nesterov, and
-// conjugate gradient on the normal equations. Every iteration costs one sweep over X.
+// conjugate gradient on the normal equations, plain or preconditioned from one sketch pass. Every
+// iteration costs one sweep over X.
 #pragma once
 
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,19 +18,37 @@ namespace linsweep {
 enum class Solver : int {
     gd = 0,        // plain gradient descent: W <- W - lr*dW, b <- b - lr*db
     nesterov = 1,  // Nesterov-accelerated gradient
-    cg = 2,        // conjugate gradient on the normal equations (least-squares solution)
+    cg = 2,        // conjugate gradient on the normal equations, unpreconditioned
+    // Preconditioned conjugate gradient (the default): one sketch pass gives R (S [X 1] = Q R, S a
+    // sparse sign embedding) and the sketched solution to start from; CG on the normal equations
+    // preconditioned by R^T R then needs a number of sweeps that does not depend on cond(X). For
+    // X too wide for the sketch's QR to pay off (FitResult::preconditioner tells), CG on the
+    // standardized problem (diagonal scaling) instead.
+    pcg = 3,
 };
 
 enum class StopReason : int {
-    converged = 0,       // gradient norm <= tol * initial gradient norm
+    converged = 0,       // the fitted values are within tol of the optimum's (FitOptions::tol)
     max_iterations = 1,  // ran the iteration budget
     diverged = 2,        // loss became non-finite or exploded; result holds the last finite iterate
     callback = 3,        // the callback asked to stop
+    stalled = 4,         // no further progress in this precision, short of tol (error_estimate says how far)
+};
+
+// What preconditions pcg, and what measures every solver's distance to the optimum.
+enum class Preconditioner : int {
+    none = 0,      // the identity
+    diagonal = 1,  // the standardized problem (columns centred and scaled)
+    sketch = 2,    // R^T R from the QR of the sketch S [X 1] (and the ridge rows)
 };
 
 LINSWEEP_API const char* solver_name(Solver s) noexcept;
-LINSWEEP_API Solver parse_solver(const std::string& name);  // "gd", "nesterov", "cg"; throws bad_option
+LINSWEEP_API Solver
+parse_solver(const std::string& name);  // "gd", "nesterov", "cg", "pcg"; throws bad_option
 LINSWEEP_API const char* stop_reason_name(StopReason r) noexcept;
+LINSWEEP_API const char* preconditioner_name(Preconditioner p) noexcept;
+// "none", "diagonal", "sketch"; throws bad_option.
+LINSWEEP_API Preconditioner parse_preconditioner(const std::string& name);
 
 // ---------------------------------------------------------------------------------------------
 // Distributed training: the rows of X and Y spread over several processes (MPI: linsweep/mpi.hpp)
@@ -74,14 +94,21 @@ struct IterationInfo {
 
 // Every option is checked when fit() or step() starts: a bad one throws Error(bad_option).
 struct FitOptions {
-    Solver solver = Solver::gd;
+    Solver solver = Solver::pcg;
     // gd and nesterov: the step. Unset: automatic, 1/L with L = (2/m) lambda_max(A^T A) (+ 2*l2),
     // A = [X 1] (X alone without intercept, standardized columns with standardize), estimated
     // by Lanczos iteration with gram_sweep. Set: must be > 0 and finite, else bad_option. cg
     // ignores it.
     std::optional<double> learning_rate;
     std::size_t max_iterations = 1000;  // iterations of fit() (each one sweep over X); 0: bad_option
-    double tol = 1e-6;  // stop when ||grad|| <= tol * ||grad at start||; 0: run max_iterations
+    // Stop (StopReason::converged) when the fitted values are within tol of the optimum's,
+    // relative to the spread of Y: ||Yhat - Yhat*|| <= tol ||Y - mean(Y)|| for every output (||Y||
+    // without intercept), Yhat* the least-squares (ridge) optimum's. Measured where scaling cannot
+    // fool it: as ||R^-T grad|| (m/2) with the sketch's R (R^T R approximates A^T A within the
+    // sketch's distortion, a small constant), or, for X too wide to sketch, in the standardized
+    // problem (where collinearity can still hide up to cond(standardized X)). cg and pcg confirm
+    // it with a true sweep (their gradient is otherwise recursive). 0: run max_iterations.
+    double tol = 1e-6;
     bool fit_intercept = true;
     // Ridge penalty l2*||W||^2 added to J, on the weights in original units (never on the
     // intercept), so standardize does not change the solution.
@@ -97,6 +124,20 @@ struct FitOptions {
     // run here makes fit()/step() throw Error(unsupported_isa). Affects this model only.
     std::optional<Isa> isa;
     bool record_history = false;  // keep the loss of every iteration
+    // pcg's preconditioner; unset: automatic (the sketch, or diagonal scaling for X too wide for
+    // the sketch's QR to pay off: see the README). gd, nesterov and cg ignore it.
+    std::optional<Preconditioner> preconditioner;
+    // Rows of the sketch; 0: automatic (a multiple of the columns chosen by measurement, README).
+    std::size_t sketch_rows = 0;
+    // Precise mode (cg and pcg; other solvers: bad_option): after the iterations, iterative
+    // refinement of the weights with the compensated sweep (KernelOptions::precise): the gradient
+    // at the weights computed as if in twice the working precision, the correction solved by
+    // conjugate gradient (preconditioned by the sketch when there is one) on compensated Gram
+    // sweeps, until the correction no longer changes the weights (at most 10 refinements). It
+    // reaches the least-squares solution of the data as stored to about the working precision
+    // while cond(A)^2 u^2 << 1 (A = [X 1]), at a few dozen compensated passes over X.
+    // FitResult::accuracy_estimate and condition_estimate report how far it got.
+    bool precise = false;
     // Called after each iteration; return false to stop (StopReason::callback). A callback that
     // throws stops training with Error(callback_failed) and leaves the model unchanged. With a
     // reducer it is called on every participant and training stops when any of them says so
@@ -121,11 +162,27 @@ template <class T> struct FitResult {
     // (then compute J from predictions). On divergence: of the last iterate whose loss was
     // finite and not exploding.
     double loss = 0;
-    double gradient_norm = 0;          // at the returned weights (standardized problem if standardize)
+    double gradient_norm = 0;  // at the returned weights (standardized problem if standardize)
+    // The estimated distance of the fitted values from the optimum's, relative to the spread of Y
+    // (the largest over the outputs; see FitOptions::tol). NaN when not measured (tol = 0 with gd,
+    // nesterov or cg).
+    double error_estimate = 0;
+    // Precise mode: the last correction's size relative to the weights (max norms over W and b):
+    // about the relative accuracy attained (the working precision's u when the correction no
+    // longer changed them). NaN otherwise.
+    double accuracy_estimate = std::numeric_limits<double>::quiet_NaN();
+    // An estimate of the 2-norm condition number of A = [X 1] (X alone without intercept;
+    // standardized columns with standardize, with the ridge rows when l2 > 0), from the sketch's
+    // R (within the sketch's distortion, a small factor). NaN when no sketch was made.
+    double condition_estimate = std::numeric_limits<double>::quiet_NaN();
+    std::size_t refinements = 0;  // precise mode: refinement steps (each a sweep and a correction solve)
+    Preconditioner preconditioner = Preconditioner::none;  // what preconditioned the iterations
+    std::size_t sketch_passes = 0;     // passes of `passes` that formed the sketch (0 or 1)
+    std::size_t iteration_passes = 0;  // passes of `passes` made by the iterations and their checks
     std::vector<double> loss_history;  // when record_history: J before each iteration of this call
     double step = 0;                   // learning rate used by gd/nesterov (the automatic one if not given)
     double stable_learning_rate = 0;   // 2/L when L is known (automatic step, or after divergence)
-    std::size_t passes = 0;            // passes over X made by this call (setup and iterations)
+    std::size_t passes = 0;            // passes over X made by this call (setup, sketch, iterations)
     std::size_t constant_columns = 0;  // standardize: columns with no spread (weight 0)
     Isa isa = Isa::portable;
     int threads = 1;  // threads the sweeps ran on (at most the threads option; per participant)

@@ -28,18 +28,24 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    solver : {'cg', 'gd', 'nesterov'}, default='cg'
-        'cg': conjugate gradient on the normal equations (the least-squares solution; combine
-        with ``standardize=True`` on badly scaled data). 'gd': plain gradient descent, the
-        classic NumPy loop ``w -= lr * dw; b -= lr * db`` (same lr, start and iteration count:
-        same result to rounding). 'nesterov': accelerated gradient with restart.
+    solver : {'pcg', 'cg', 'gd', 'nesterov'}, default='pcg'
+        'pcg': conjugate gradient on the normal equations preconditioned from one sketch pass
+        over X (the least-squares solution in a number of passes that does not grow with the
+        conditioning; for X too wide for the sketch to pay off, diagonal scaling instead:
+        ``preconditioner_`` tells). 'cg': the same without a preconditioner (combine with
+        ``standardize=True`` on badly scaled data). 'gd': plain gradient descent, the classic
+        NumPy loop ``w -= lr * dw; b -= lr * db`` (same lr, start and iteration count: same
+        result to rounding). 'nesterov': accelerated gradient with restart.
     learning_rate : float or None, default=None
         Step of gd / nesterov. None: automatic, 1/L with L the gradient's Lipschitz constant
         (estimated by Lanczos iteration); the step used is ``learning_rate_``. cg ignores it.
     max_iter : int, default=1000
         Iterations (each one sweep over X).
     tol : float, default=1e-6
-        Stop when ``||gradient|| <= tol * ||gradient at start||``; 0 runs every iteration.
+        Stop (``stop_reason_ == 'converged'``) when the fitted values are within ``tol`` of the
+        least-squares optimum's, relative to the spread of y: ``||X @ coef - X @ coef*|| <= tol *
+        ||y - mean(y)||`` per target, estimated in the sketch preconditioner's metric (scaling
+        cannot fool it). 0 runs every iteration.
     fit_intercept : bool, default=True
     standardize : bool, default=False
         Centre and scale the features implicitly (X is not copied); ``coef_`` stays in the
@@ -60,6 +66,17 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         Start from the previous ``coef_`` / ``intercept_`` when the shapes match.
     record_history : bool, default=False
         Keep the loss before each iteration in ``loss_history_``.
+    preconditioner : {'sketch', 'diagonal', 'none'} or None, default=None
+        pcg's preconditioner; None: the sketch, or diagonal scaling for very wide X.
+    sketch_rows : int or None, default=None
+        Rows of the sketch; None: automatic.
+    precise : bool, default=False
+        Precise mode (solver 'pcg' or 'cg'): after the iterations, iterative refinement of the
+        weights with the compensated sweep, as accurate as if computed in twice X's precision,
+        until the correction no longer changes them. It reaches the least-squares solution of the
+        data as stored to about X's precision while the design's condition number squared times
+        the unit round-off squared stays small (``condition_estimate_``), at a few dozen
+        compensated passes over X.
 
     Attributes
     ----------
@@ -72,14 +89,34 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         J at ``coef_`` / ``intercept_``.
     loss_history_ : ndarray of shape (n_iter_,)
         Only with ``record_history=True``.
-    stop_reason_ : {'converged', 'max_iterations', 'diverged'}
-        'max_iterations' with ``tol > 0`` also warns (ConvergenceWarning). 'diverged' warns
-        with ``DivergedWarning`` and keeps the last finite iterate; it raises nothing.
+    stop_reason_ : {'converged', 'max_iterations', 'stalled', 'diverged'}
+        'max_iterations' and 'stalled' (no further progress in X's precision) with ``tol > 0``
+        also warn (ConvergenceWarning). 'diverged' warns with ``DivergedWarning`` and keeps the
+        last finite iterate; it raises nothing.
+    error_estimate_ : float
+        The estimated distance of the fitted values from the optimum's, relative to the spread
+        of y (the largest over the targets); NaN when not measured (``tol=0`` with gd, nesterov
+        or cg).
+    preconditioner_ : {'sketch', 'diagonal', 'none'}
+        What preconditioned the iterations.
+    accuracy_estimate_ : float
+        With ``precise=True``: the last correction relative to the weights, about the relative
+        accuracy attained (NaN otherwise). Above ``tol`` it warns (ConvergenceWarning): the data
+        are too ill-conditioned for the digits asked.
+    condition_estimate_ : float
+        An estimate of the 2-norm condition number of [X 1] from the sketch (NaN without one).
+    n_refinements_ : int
+        With ``precise=True``: the refinement steps made.
     learning_rate_ : float
         The step gd / nesterov used (0 for cg).
     n_passes_ : int
-        Passes over X made by the fit: setup (statistics, first sweep, the Lanczos estimate of the
-        automatic step) and one per iteration.
+        Passes over X made by the fit: setup (statistics, the sketch, first sweep, the Lanczos
+        estimate of the automatic step), one per iteration and the sweeps that confirm
+        convergence.
+    n_sketch_passes_ : int
+        Passes of ``n_passes_`` that formed the sketch (0 or 1).
+    n_iteration_passes_ : int
+        Passes of ``n_passes_`` made by the iterations and the sweeps that confirm convergence.
     isa_ : str
         The instruction set the kernels ran on.
     n_features_in_ : int
@@ -90,8 +127,9 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
     library's message.
     """
 
-    def __init__(self, solver="cg", learning_rate=None, max_iter=1000, tol=1e-6, fit_intercept=True,
-                 standardize=False, l2=0.0, n_threads=None, isa=None, warm_start=False, record_history=False):
+    def __init__(self, solver="pcg", learning_rate=None, max_iter=1000, tol=1e-6, fit_intercept=True,
+                 standardize=False, l2=0.0, n_threads=None, isa=None, warm_start=False, record_history=False,
+                 preconditioner=None, sketch_rows=None, precise=False):
         self.solver = solver
         self.learning_rate = learning_rate
         self.max_iter = max_iter
@@ -103,6 +141,9 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         self.isa = isa
         self.warm_start = warm_start
         self.record_history = record_history
+        self.preconditioner = preconditioner
+        self.sketch_rows = sketch_rows
+        self.precise = precise
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -126,7 +167,8 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
             learning_rate=None if self.learning_rate is None else float(self.learning_rate),
             max_iter=int(self.max_iter), tol=float(self.tol), fit_intercept=bool(self.fit_intercept),
             l2=float(self.l2), standardize=bool(self.standardize), threads=_threads(self.n_threads),
-            isa=self.isa, record_history=bool(self.record_history))
+            isa=self.isa, record_history=bool(self.record_history), preconditioner=self.preconditioner,
+            sketch_rows=None if self.sketch_rows is None else int(self.sketch_rows), precise=bool(self.precise))
 
         single = y.ndim == 1
         self.coef_ = r["weights"][:, 0].copy() if single else np.ascontiguousarray(r["weights"].T)
@@ -136,6 +178,13 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         self.stop_reason_ = r["stop_reason"]
         self.learning_rate_ = r["step"]
         self.n_passes_ = r["passes"]
+        self.n_sketch_passes_ = r["sketch_passes"]
+        self.n_iteration_passes_ = r["iteration_passes"]
+        self.error_estimate_ = r["error_estimate"]
+        self.preconditioner_ = r["preconditioner"]
+        self.accuracy_estimate_ = r["accuracy_estimate"]
+        self.condition_estimate_ = r["condition_estimate"]
+        self.n_refinements_ = r["refinements"]
         self.isa_ = r["isa"]
         if self.record_history:
             self.loss_history_ = r["loss_history"]
@@ -143,9 +192,19 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
             warnings.warn(f"training diverged after {self.n_iter_} iterations (learning rate {r['step']:g}); "
                           f"a stable learning rate is below {r['stable_learning_rate']:g}. The model keeps "
                           "the last iterate with a finite loss.", DivergedWarning, stacklevel=2)
-        elif self.stop_reason_ == "max_iterations" and self.tol > 0:
-            warnings.warn(f"linsweep {self.solver} did not converge in {self.n_iter_} iterations "
-                          f"(tol={self.tol:g}); raise max_iter or use solver='cg'.", ConvergenceWarning,
+        elif self.stop_reason_ in ("max_iterations", "stalled") and self.tol > 0:
+            where = ("" if np.isnan(self.error_estimate_) else
+                     f": the fitted values are an estimated {self.error_estimate_:.2g} of y's spread from the optimum's")
+            advice = ("no further progress is possible in this precision on data this ill-conditioned (try float64, "
+                      "standardize=True or a larger tol)" if self.stop_reason_ == "stalled" else
+                      "raise max_iter" + ("" if self.solver == "pcg" else " or use solver='pcg'"))
+            warnings.warn(f"linsweep {self.solver} did not converge in {self.n_iter_} iterations (stop reason "
+                          f"{self.stop_reason_}, tol={self.tol:g}){where}; {advice}.", ConvergenceWarning,
+                          stacklevel=2)
+        if self.precise and self.tol > 0 and self.accuracy_estimate_ > self.tol:
+            warnings.warn(f"linsweep precise: the weights are accurate to about {self.accuracy_estimate_:.2g} "
+                          f"(relative), above tol={self.tol:g}: the data are too ill-conditioned (condition "
+                          f"estimate {self.condition_estimate_:.2g}) for the digits asked.", ConvergenceWarning,
                           stacklevel=2)
         return self
 

@@ -10,7 +10,7 @@ def _threads(n_threads):
     return 0 if n_threads is None else int(n_threads)
 
 
-def sweep(X, Y, W, b=None, *, n_threads=None, isa=None):
+def sweep(X, Y, W, b=None, *, n_threads=None, isa=None, precise=False):
     """One pass over X: the gradient pieces of the mean squared error at (W, b).
 
     With R = Y - X @ W - b, returns ``(G, s, e)``: ``G = X.T @ R`` (W's shape), ``s = R.sum(axis=0)``
@@ -21,7 +21,9 @@ def sweep(X, Y, W, b=None, *, n_threads=None, isa=None):
     scalar or k values. Everything is computed in X's dtype (float32 or float64; other dtypes
     become float64); X is read in place (see ``linsweep._arrays``). Results are bitwise identical
     for any ``n_threads`` (None: OpenMP's default). ``isa``: 'avx512', 'avx2', 'neon', 'portable'
-    or None (the process default). Bad shapes and NaN/Inf raise ValueError.
+    or None (the process default). ``precise=True``: the compensated sweep, as accurate as if
+    computed in twice X's precision and then rounded (for residuals that cancel; several times the
+    arithmetic, the same single read of X). Bad shapes and NaN/Inf raise ValueError.
     """
     X = as_matrix(X)
     Y = np.asarray(Y)
@@ -30,7 +32,7 @@ def sweep(X, Y, W, b=None, *, n_threads=None, isa=None):
         raise ValueError(f"Y and W must both be 1-D or both 2-D; got Y {Y.shape}, W {W.shape}")
     G, s, e = _linsweep.sweep(
         X, as_columns(Y, X.dtype), as_columns(W, X.dtype),
-        None if b is None else as_vector(b, X.dtype), _threads(n_threads), isa)
+        None if b is None else as_vector(b, X.dtype), _threads(n_threads), isa, bool(precise))
     if Y.ndim == 1:
         return G[:, 0], s[0], e
     return G, s, e

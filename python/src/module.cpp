@@ -83,13 +83,18 @@ linsweep::KernelOptions kernel_options(int threads, const std::optional<std::str
 // Runs the solver with the GIL released. Every 0.1 s the callback takes the GIL back briefly to
 // let Python handle signals: Ctrl-C stops training and raises KeyboardInterrupt.
 template <class T>
-nb::dict fit(In2<T> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>> b0,
-             const std::string& solver, std::optional<double> learning_rate, std::int64_t max_iter,
-             double tol, bool fit_intercept, double l2, bool standardize, int threads,
-             const std::optional<std::string>& isa, bool record_history)
+nb::dict
+fit(In2<T> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>> b0, const std::string& solver,
+    std::optional<double> learning_rate, std::int64_t max_iter, double tol, bool fit_intercept, double l2,
+    bool standardize, int threads, const std::optional<std::string>& isa, bool record_history,
+    const std::optional<std::string>& preconditioner, std::optional<std::int64_t> sketch_rows, bool precise)
 {
     linsweep::FitOptions o;
+    o.precise = precise;
     o.solver = linsweep::parse_solver(solver);
+    if (preconditioner) o.preconditioner = linsweep::parse_preconditioner(*preconditioner);
+    if (sketch_rows && *sketch_rows < 1) throw nb::value_error("sketch_rows must be >= 1 (None: automatic)");
+    o.sketch_rows = sketch_rows ? static_cast<std::size_t>(*sketch_rows) : 0;
     o.learning_rate = learning_rate;
     if (max_iter < 1) throw nb::value_error("max_iter must be >= 1");
     o.max_iterations = static_cast<std::size_t>(max_iter);
@@ -135,6 +140,13 @@ nb::dict fit(In2<T> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>>
     d["step"] = r.step;
     d["stable_learning_rate"] = r.stable_learning_rate;
     d["passes"] = r.passes;
+    d["sketch_passes"] = r.sketch_passes;
+    d["iteration_passes"] = r.iteration_passes;
+    d["error_estimate"] = r.error_estimate;
+    d["preconditioner"] = linsweep::preconditioner_name(r.preconditioner);
+    d["accuracy_estimate"] = r.accuracy_estimate;
+    d["condition_estimate"] = r.condition_estimate;
+    d["refinements"] = r.refinements;
     d["constant_columns"] = r.constant_columns;
     d["isa"] = linsweep::isa_name(r.isa);
     d["threads"] = r.threads;
@@ -159,11 +171,12 @@ Out<T> predict(In2<T> X, In2<T> W, std::optional<In1<T>> b, int threads,
 
 template <class T>
 nb::tuple sweep(In2<T> X, In2<T> Y, In2<T> W, std::optional<In1<T>> b, int threads,
-                const std::optional<std::string>& isa)
+                const std::optional<std::string>& isa, bool precise)
 {
     const MatrixView<const T> Xv = view_of(X, "X"), Yv = view_of(Y, "Y"), Wv = view_of(W, "W");
     if (b && b->shape(0) != Yv.cols) throw nb::value_error("b must have one value per output");
-    const linsweep::KernelOptions o = kernel_options(threads, isa);
+    linsweep::KernelOptions o = kernel_options(threads, isa);
+    o.precise = precise;
     std::vector<T> G(Wv.rows * Wv.cols), s(Yv.cols);
     double e;
     {
@@ -201,11 +214,12 @@ template <class T> void bind_typed(nb::module_& m)
 {
     m.def("fit", &fit<T>, "X"_a.noconvert(), "Y"_a.noconvert(), "W0"_a.noconvert().none(),
           "b0"_a.noconvert().none(), "solver"_a, "learning_rate"_a.none(), "max_iter"_a, "tol"_a,
-          "fit_intercept"_a, "l2"_a, "standardize"_a, "threads"_a, "isa"_a.none(), "record_history"_a);
+          "fit_intercept"_a, "l2"_a, "standardize"_a, "threads"_a, "isa"_a.none(), "record_history"_a,
+          "preconditioner"_a.none() = nb::none(), "sketch_rows"_a.none() = nb::none(), "precise"_a = false);
     m.def("predict", &predict<T>, "X"_a.noconvert(), "W"_a.noconvert(), "b"_a.noconvert().none(), "threads"_a,
           "isa"_a.none());
     m.def("sweep", &sweep<T>, "X"_a.noconvert(), "Y"_a.noconvert(), "W"_a.noconvert(),
-          "b"_a.noconvert().none(), "threads"_a, "isa"_a.none());
+          "b"_a.noconvert().none(), "threads"_a, "isa"_a.none(), "precise"_a = false);
 }
 
 }  // namespace

@@ -201,3 +201,35 @@ def test_every_isa_gives_the_least_squares_solution(rng, isa):
     model = LinsweepRegressor(isa=isa, **EXACT).fit(X, y)
     assert model.isa_ == isa
     np.testing.assert_allclose(model.coef_, LinearRegression().fit(X, y).coef_, rtol=1e-9)
+
+
+def _polynomial(degree, xs, noise):
+    """A polynomial design x^1..x^degree and y = 1 + sum x^d (+ alternating noise)."""
+    X = np.column_stack([xs ** d for d in range(1, degree + 1)])
+    y = 1 + X.sum(axis=1) + noise * (-1.0) ** np.arange(len(xs))
+    return X, y
+
+
+def test_precise_mode_reaches_wampler1_exactly():
+    # NIST Wampler1: x = 0..20, y = 1 + x + ... + x^5 (integers, cond ~6e6): every parameter is 1.
+    X, y = _polynomial(5, np.arange(21.0), 0.0)
+    plain = LinsweepRegressor().fit(X, y)
+    model = LinsweepRegressor(precise=True).fit(X, y)
+    assert np.all(model.coef_ == 1.0) and model.intercept_ == 1.0
+    assert np.max(np.abs(plain.coef_ - 1)) > 1e-12  # the plain defaults lose digits here
+    assert model.stop_reason_ == "converged" and model.accuracy_estimate_ <= 1e-15
+    assert 1e6 < model.condition_estimate_ < 1e8 and model.n_refinements_ >= 1
+    assert np.isnan(plain.accuracy_estimate_) and plain.n_refinements_ == 0
+
+
+def test_precise_mode_warns_when_the_data_cannot_give_the_digits_asked():
+    X, y = _polynomial(10, np.arange(41.0) / 2, 0.5)  # cond ~1e14: weights to ~1e-13
+    LinsweepRegressor(precise=True).fit(X, y)  # no warning at the default tol
+    with pytest.warns(ConvergenceWarning, match="too ill-conditioned"):
+        LinsweepRegressor(precise=True, tol=1e-15).fit(X, y)
+
+
+def test_precise_needs_cg_or_pcg():
+    X, y = _polynomial(2, np.arange(5.0), 0.0)
+    with pytest.raises(ValueError, match="precise"):
+        LinsweepRegressor(precise=True, solver="gd").fit(X, y)

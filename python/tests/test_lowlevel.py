@@ -166,3 +166,21 @@ except ValueError as e:
         assert out.stdout.startswith("ValueError") and "bogus" in out.stdout
     else:
         assert out.stdout.split() == ["portable", "portable"]
+
+
+def test_precise_sweep_keeps_the_residuals_that_cancel():
+    # Terms x*w of 2^53.6 that cancel in pairs to a residual of a few units: the plain sweep's
+    # residuals are off by units, the precise one's are exact, so G = X^T R to the last bit or so.
+    big = 2.0 ** 52
+    X = np.array([[big + 1, big + 2, 1.0], [big + 3, big + 5, 2.0], [big + 1, big + 2, 1.0], [3.0, 5.0, 1.0]])
+    w = np.array([3.0, -3.0, 1.0])
+    r = [1, -2, 3, 1]
+    rows = [[int(v) for v in row] for row in X]
+    y = np.array([float(3 * a - 3 * b + c + ri) for (a, b, c), ri in zip(rows, r)])
+    exact = [sum(rows[i][j] * r[i] for i in range(4)) for j in range(3)]
+    eps = np.finfo(np.float64).eps
+    G, s, e = sweep(X, y, w, precise=True)
+    assert all(abs(int(g) - x) <= eps * abs(x) for g, x in zip(G, exact))
+    assert s == sum(r) and e == sum(v * v for v in r)
+    Gp, _, _ = sweep(X, y, w)
+    assert max(abs(int(g) - x) / abs(x) for g, x in zip(Gp, exact)) > 1e-6

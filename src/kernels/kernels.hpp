@@ -5,9 +5,12 @@
 
 #include "col_major.hpp"
 #include "common.hpp"
+#include "compensated.hpp"
+#include "householder.hpp"
 #include "moments.hpp"
 #include "predict.hpp"
 #include "row_major.hpp"
+#include "sketch.hpp"
 
 namespace linsweep::kernels::LINSWEEP_ISA {
 
@@ -27,9 +30,17 @@ template <class X, class Arch> struct Typed {
                 ColMajorSweep<S, X>::chunk(p, set[r], slots + set[r] * stride, scratch);
     }
 
+    static void sweep_precise(const SweepPlan<X>& p, std::size_t q, double* slot, double* scratch)
+    {
+        const std::size_t stride = 2 * p.slot.stride();
+        for (std::size_t t = 0; t < stride; ++t) slot[t] = 0.0;
+        CompensatedSweep<S, X>::chunk(p, q, slot, scratch);
+    }
+
     static constexpr detail::TypedKernels<X> table()
     {
-        return {&sweep, &Predict<S, X>::chunk, &Moments<X>::chunk};
+        return {&sweep,           &sweep_precise,       &Predict<S, X>::chunk, &Moments<X>::chunk,
+                &Sketch<X>::rows, &Householder::reflect};
     }
 };
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "linsweep/core.hpp"
+#include "sketch_plan.hpp"
 
 namespace linsweep::detail {
 
@@ -95,6 +96,13 @@ struct SlotLayout {
 // scratch holds this many outputs' residuals per thread.
 constexpr std::size_t max_output_tile = 4;
 
+// Scratch of the precise sweep, per thread, in doubles: a chunk's residual pairs (column-major)
+// and the weights widened to double (float data).
+constexpr std::size_t precise_scratch(std::size_t chunk_rows, std::size_t n_pad, std::size_t k)
+{
+    return 2 * chunk_rows + n_pad * k;
+}
+
 // How the kernels walk memory (public: linsweep::Tuning), resolved for one call. Every setting
 // reads the same elements and does the same arithmetic in the same order.
 struct KernelTuning {
@@ -164,13 +172,22 @@ template <class X> struct MomentsPlan {
 // The kernels of one storage type. Each works on chunk q (rows [q*chunk_rows, ...)):
 //  sweep:   for every chunk q of the set, zeroes and fills its slot, slots + q * slot.stride()
 //           (SlotLayout); `scratch` holds max_output_tile * chunk_rows values (column-major).
+//  sweep_precise: the compensated sweep (KernelOptions::precise) of chunk q: `slot` holds two
+//           SlotLayouts, the hi parts then the lo parts of pairs; `scratch`, precise_scratch() doubles.
 //  predict: writes the chunk's predictions (if plan.out); false if one is not finite.
 //  moments: per column, the chunk's mean, M2, min and max into out[0..4n) (four runs of n).
+//  sketch:  adds rows [begin, end) (at most sketch_piece_rows) of S [1 X Y] into `out`
+//           (sketch_plan.hpp); `scratch` holds (end - begin) * zeta targets.
+//  reflect: Householder QR's step, in double whatever X: b[0..len) -= tau (v^T b) v, v = (head, v[1..)).
 template <class X> struct TypedKernels {
     using T = arithmetic_t<X>;
     void (*sweep)(const SweepPlan<X>& plan, ChunkSet chunks, double* slots, T* scratch);
+    void (*sweep_precise)(const SweepPlan<X>& plan, std::size_t q, double* slot, double* scratch);
     bool (*predict)(const PredictPlan<X>& plan, std::size_t q);
     void (*moments)(const MomentsPlan<X>& plan, std::size_t q, double* out);
+    void (*sketch)(const SketchPlan<X>& plan, std::size_t begin, std::size_t end, double* out,
+                   std::uint32_t* scratch);
+    void (*reflect)(const double* v, double head, double tau, std::size_t len, double* b);
 };
 
 // One per ISA compiled in (kernels/<isa>/kernels.cpp): the kernels of every type of XTypes. The

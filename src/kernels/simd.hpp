@@ -49,6 +49,7 @@ template <class T> struct Simd<T, portable_arch> {
     using mask = bool;
     static constexpr std::size_t width = 1;
     static constexpr std::size_t registers = 8;  // scalar accumulators worth keeping live
+    static constexpr bool has_fma = false;       // fmadd rounds twice (error-free products split instead)
 
     static vec zero() { return T(0); }
     static vec broadcast(T v) { return v; }
@@ -57,12 +58,14 @@ template <class T> struct Simd<T, portable_arch> {
     static void store(T* p, vec v) { *p = v; }
     // Two roundings: std::fma would be a slow library call on CPUs without FMA.
     static vec fmadd(vec a, vec b, vec c) { return a * b + c; }
+    static vec fmsub(vec a, vec b, vec c) { return a * b - c; }
     static vec min(vec a, vec b) { return b < a ? b : a; }
     static vec max(vec a, vec b) { return a < b ? b : a; }
     static T sum(vec v) { return v; }
     static vec transpose_sum(const vec* rows) { return rows[0]; }
     static mask first_lanes(std::size_t count) { return count > 0; }
     static vec select(mask m, vec v) { return m ? v : T(0); }
+    static vec blend(mask m, vec a, vec b) { return m ? a : b; }
     static void widen(vec v, double* parts) { parts[0] = v; }
 };
 
@@ -75,6 +78,7 @@ template <class T, class Arch> struct Simd {
     // Vector registers of the ISA (AVX2: 16; AVX-512 and aarch64 NEON: 32).
     static constexpr std::size_t registers =
         std::is_base_of<xsimd::avx2, Arch>::value && !std::is_base_of<xsimd::avx512f, Arch>::value ? 16 : 32;
+    static constexpr bool has_fma = true;  // fmadd rounds once (every SIMD ISA we build has FMA)
 
     static vec zero() { return vec(T(0)); }
     static vec broadcast(T v) { return vec(v); }
@@ -89,6 +93,8 @@ template <class T, class Arch> struct Simd {
     }
     static void store(T* p, vec v) { v.store_unaligned(p); }
     static vec fmadd(vec a, vec b, vec c) { return fused(a, b, c, Arch{}); }
+    // a * b - c, one rounding.
+    static vec fmsub(vec a, vec b, vec c) { return fused_sub(a, b, c, Arch{}); }
     static vec min(vec a, vec b) { return xsimd::min(a, b); }
     static vec max(vec a, vec b) { return xsimd::max(a, b); }
     static T sum(vec v) { return xsimd::hadd(v); }
@@ -100,6 +106,8 @@ template <class T, class Arch> struct Simd {
         return vec::load_aligned(iota) < vec(T(count));
     }
     static vec select(mask m, vec v) { return xsimd::select(m, v, zero()); }
+    // Lanes of a where m is set, of b elsewhere.
+    static vec blend(mask m, vec a, vec b) { return xsimd::select(m, a, b); }
     // Sums of adjacent lane pairs: a's in the low half of the result, b's in the high half, in order
     // ([a0+a1, a2+a3, ..., b0+b1, ...]).
     static vec pair_sums(vec a, vec b) { return pair_sums(a, b, Arch{}); }
@@ -235,15 +243,26 @@ private:
     {
         return xsimd::fma(a, b, c);
     }
+    template <class A> static vec fused_sub(vec a, vec b, vec c, A)
+    {
+        return xsimd::fms(a, b, c);
+    }
 #if defined(__AVX512F__) && LINSWEEP_XSIMD_8_1
-    // xsimd 8.1.0 spells fma as a multiply and an add on AVX-512; with contraction off (our
-    // policy) that would round twice, so call the instruction.
+    // xsimd 8.1.0 spells fma and fms as a multiply and an add on AVX-512; with contraction off (our
+    // policy) that would round twice, so call the instructions.
     static vec fused(vec a, vec b, vec c, xsimd::avx512bw)
     {
         if constexpr (sizeof(T) == 4)
             return _mm512_fmadd_ps(a, b, c);
         else
             return _mm512_fmadd_pd(a, b, c);
+    }
+    static vec fused_sub(vec a, vec b, vec c, xsimd::avx512bw)
+    {
+        if constexpr (sizeof(T) == 4)
+            return _mm512_fmsub_ps(a, b, c);
+        else
+            return _mm512_fmsub_pd(a, b, c);
     }
 #endif
 };

@@ -21,6 +21,7 @@ public:
     }
     bool alone() const noexcept { return reducer_ == nullptr; }
     int size() const noexcept { return alone() ? 1 : reducer_->size(); }
+    int rank() const noexcept { return alone() ? 0 : reducer_->rank(); }
 
     // Runs `local` (this participant's part, which fills data[0..count)), then replaces
     // data[0..count) by its sum (or maximum) over the participants. data[count] must exist: the

@@ -10,8 +10,12 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <vector>
+
+#include "preconditioner.hpp"
 
 namespace linsweep::detail {
 
@@ -27,8 +31,16 @@ struct Setup {
     std::size_t constant_columns = 0;
     double lipschitz = 0;          // L; 0 = not known
     double lr = 0;                 // gd and nesterov's step
-    double loss0 = 0, gnorm0 = 0;  // at the start point: divergence and tol are relative to them
+    double loss0 = 0, gnorm0 = 0;  // at the start point: divergence is relative to them
     int threads = 1;               // threads the sweeps run on
+    // The preconditioner and metric (the metric of every solver's stopping test), and whether the
+    // iterations use it as a preconditioner (pcg).
+    Preconditioning pre;
+    bool precondition = false;
+    bool sketched = false;    // a sketch pass was made (pre.kind is sketch then)
+    bool may_sketch = false;  // pcg scales the diagonal by its own choice: it may turn to the sketch
+    std::uint64_t row0 = 0;   // global index of this participant's first row
+    double condition = std::numeric_limits<double>::quiet_NaN();  // of A, from the sketch's R
 
     std::size_t len() const noexcept { return (n + 1) * k; }
 };
@@ -37,7 +49,11 @@ struct Setup {
 struct Iterate {
     std::vector<double> w, grad;  // theta and the gradient there, len() values each
     double loss = 0, gnorm = 0;   // J(theta) and ||grad||
-    std::vector<double> extra;    // the solver's own state (its file documents the layout)
+    // The estimated distance to the optimum (Setup::pre's metric; NaN if it does not measure), and
+    // whether grad comes from a sweep at w (cg's is recursive otherwise).
+    double error = std::numeric_limits<double>::quiet_NaN();
+    bool exact = true;
+    std::vector<double> extra;  // the solver's own state (its file documents the layout)
 };
 
 // The objective J(theta) = (1/m) ||Y - X W - 1 b^T||^2 + l2 ||W||^2 of a prepared setup, with
@@ -72,7 +88,21 @@ public:
 
 const Method& gd_method() noexcept;
 const Method& nesterov_method() noexcept;
-const Method& cg_method() noexcept;
+const Method& cg_method() noexcept;   // conjugate gradient, no preconditioner
+const Method& pcg_method() noexcept;  // preconditioned by the setup's Preconditioning
+
+// Vectors for cg_solve, sized by it on first use (len = (n + 1) k each).
+struct CgVectors {
+    std::vector<double> r, z, p, q, rz, alpha;
+};
+// Solves (A^T A + m l2 D) x = b for the k columns of b (the normal equations of f's setup, in its
+// coordinates) by conjugate gradient from x (in: the start, out: the solution), preconditioned by
+// the setup's Preconditioning when `precondition`. Stops after max_iterations (one pass over X
+// each) or when every column's sqrt(r^T M^-1 r) is at most tol times its value at the start.
+// Returns the iterations made; throws non_finite_data when a Gram sweep is not finite. For
+// callers that need the correction of a solution (iterative refinement).
+std::size_t cg_solve(Objective& f, bool precondition, const double* b, double* x, double tol,
+                     std::size_t max_iterations, CgVectors& v);
 
 // The three vectors of n + 1 values the step estimate works in, sized once by the regressor.
 struct LanczosVectors {
@@ -101,6 +131,8 @@ inline void keep(const Iterate& in, Iterate& out)
     out.grad = in.grad;
     out.loss = in.loss;
     out.gnorm = in.gnorm;
+    out.error = in.error;
+    out.exact = in.exact;
     out.extra = in.extra;
 }
 

@@ -8,8 +8,6 @@
 #include <limits>
 #include <string>
 
-#include "column_stats.hpp"
-
 namespace linsweep::detail {
 
 namespace {
@@ -26,77 +24,9 @@ template <class T> void Problem<T>::reserve(std::size_t n, std::size_t k)
     bias_.resize(std::max(bias_.size(), k));
     g_.resize(std::max(g_.size(), n * k));
     s_.resize(std::max(s_.size(), k));
-    // A pass combines G, s, e (+ status); the statistics need 2n (+ status).
-    sums_.resize(std::max(sums_.size(), std::max(n * k + k + 2, 2 * n + 1)));
-    moments_.reserve(5 * n);  // standardize()'s statistics
-}
-
-template <class T> void Problem<T>::standardize()
-{
-    DataSetup<T>& S = *setup_;
-    const std::size_t n = S.n;
-    double *mean = nullptr, *m2 = nullptr, *lo = nullptr, *hi = nullptr;
-    const double rows = static_cast<double>(S.rows);
-    double* sums = sums_.data();
-    // This participant's moments; alone they are the result.
-    comm_.run(
-        [&] {
-            moments_.resize(5 * n);  // mean, M2, min, max (+ the mean over all participants)
-            mean = moments_.data();
-            m2 = mean + n;
-            lo = m2 + n;
-            hi = lo + n;
-            if (S.rows > 0) column_moments(S.X, ColumnMoments{mean, m2, lo, hi}, ws_, kernel_);
-            for (std::size_t j = 0; j < n && S.rows > 0; ++j) {
-                if (!std::isfinite(mean[j]) || !std::isfinite(m2[j]))
-                    throw Error(Status::non_finite_data, "linsweep: X column " + std::to_string(j) +
-                                                             " holds NaN or Inf (or its squares overflow)");
-                sums[j] = rows * mean[j];
-            }
-            if (S.rows == 0) std::fill(sums, sums + n, 0.0);
-        },
-        sums, n, ReduceOp::sum);
-    ++passes;
-    if (!comm_.alone()) {
-        // Chan et al.'s combination over the participants, without the cancellation of
-        // sum(x^2) - m mu^2: the mean first, then each share's M2 moved to it. Extremes by maximum.
-        double* global_mean = hi + n;
-        for (std::size_t j = 0; j < n; ++j) {
-            global_mean[j] = sums[j] / S.m;
-            sums[j] = S.rows > 0 ? hi[j] : -infinity;
-            sums[n + j] = S.rows > 0 ? -lo[j] : -infinity;
-        }
-        comm_.run([] {}, sums, 2 * n, ReduceOp::max);
-        for (std::size_t j = 0; j < n; ++j) {
-            hi[j] = sums[j];
-            lo[j] = -sums[n + j];
-            const double d = S.rows > 0 ? mean[j] - global_mean[j] : 0.0;
-            sums[j] = S.rows > 0 ? m2[j] + rows * d * d : 0.0;
-        }
-        comm_.run([] {}, sums, n, ReduceOp::sum);
-        for (std::size_t j = 0; j < n; ++j) {
-            mean[j] = global_mean[j];
-            m2[j] = sums[j];
-            if (!std::isfinite(mean[j]) || !std::isfinite(m2[j]))
-                throw Error(Status::non_finite_data, "linsweep: the squares of X column " +
-                                                         std::to_string(j) +
-                                                         " overflow over all participants");
-        }
-    }
-    S.constant_columns = 0;
-    S.standardized = true;
-    for (std::size_t j = 0; j < n; ++j) {
-        const double var = m2[j] / S.m;
-        // Without intercept centring would add one: scale by the root mean square instead.
-        const double sg = S.intercept ? std::sqrt(var) : std::sqrt(var + mean[j] * mean[j]);
-        S.mu[j] = S.intercept ? (lo[j] == hi[j] ? lo[j] : mean[j]) : 0.0;
-        S.scale[j] = 1.0 / sg;
-        // Exactly constant (var may be a rounding residue then), or too small to invert.
-        if ((lo[j] == hi[j] && S.intercept) || !(sg > 0) || !std::isfinite(S.scale[j] * S.scale[j])) {
-            S.scale[j] = 0;
-            ++S.constant_columns;
-        }
-    }
+    // A pass combines G, s, e (+ status); the statistics need 2 max(n, k) (+ status).
+    sums_.resize(std::max(sums_.size(), std::max(n * k + k + 2, 2 * std::max(n, k) + 1)));
+    moments_.reserve(5 * std::max(n, k));  // moments_of()'s statistics (of X, or of Y)
 }
 
 template <class T>
@@ -162,14 +92,14 @@ template <class T> void Problem<T>::evaluate_start(const double* theta, Iterate&
     evaluate(theta, at, true);
 }
 
-template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, bool first)
+template <class T> template <class F> void Problem<T>::sweep_at(F&& weights, bool first)
 {
     DataSetup<T>& S = *setup_;
     const std::size_t n = S.n, k = S.k, nk = n * k;
     double* sums = sums_.data();  // G (n x k), s (k), e
     comm_.run(
         [&] {
-            to_original(theta, k, weights_.data(), bias_.data());
+            weights();
             double e = 0;
             if (S.rows == 0) {
                 std::fill(sums, sums + nk + k, 0.0);
@@ -192,11 +122,20 @@ template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, b
         },
         sums, nk + k + 1, ReduceOp::sum);
     ++passes;
+}
+
+template <class T>
+template <class Wf, class Vf>
+bool Problem<T>::finish(Iterate& at, bool first, Wf&& w, Vf&& v)
+{
+    const DataSetup<T>& S = *setup_;
+    const std::size_t n = S.n, k = S.k, nk = n * k;
+    const double* sums = sums_.data();
     double penalty = 0;
     if (l2_ > 0)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t c = 0; c < k; ++c) {
-                const double wj = theta[j * k + c] * S.scale[j];
+                const double wj = w(j, c);
                 penalty += wj * wj;
             }
     const double loss = sums[nk + k] / S.m + l2_ * penalty;
@@ -206,10 +145,38 @@ template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, b
     if (l2_ > 0)
         for (std::size_t j = 0; j < n; ++j)
             for (std::size_t c = 0; c < k; ++c)
-                at.grad[j * k + c] += 2.0 * l2_ * theta[j * k + c] * S.scale[j] * S.scale[j];
+                at.grad[j * k + c] += 2.0 * l2_ * v(j, c) * S.scale[j] * S.scale[j];
     at.loss = loss;
     at.gnorm = std::sqrt(sum_squares(at.grad.data(), at.grad.size()));
+    at.error = S.pre.distance(at.grad.data(), 0.5 * S.m);  // the residual r = -(m/2) grad
+    at.exact = true;
     return true;
+}
+
+template <class T> bool Problem<T>::evaluate(const double* theta, Iterate& at, bool first)
+{
+    const DataSetup<T>& S = *setup_;
+    const std::size_t k = S.k;
+    sweep_at([&] { to_original(theta, k, weights_.data(), bias_.data()); }, first);
+    return finish(
+        at, first, [&](std::size_t j, std::size_t c) { return theta[j * k + c] * S.scale[j]; },
+        [&](std::size_t j, std::size_t c) { return theta[j * k + c]; });
+}
+
+template <class T> bool Problem<T>::evaluate_original(const double* Wb, Iterate& at)
+{
+    const DataSetup<T>& S = *setup_;
+    const std::size_t n = S.n, k = S.k, nk = n * k;
+    sweep_at(
+        [&] {
+            for (std::size_t i = 0; i < nk; ++i) weights_[i] = static_cast<T>(Wb[i]);
+            for (std::size_t c = 0; c < k; ++c) bias_[c] = static_cast<T>(S.intercept ? Wb[nk + c] : 0.0);
+        },
+        false);
+    // V = W / scale (0 for a column with no spread, whose weight is 0).
+    return finish(
+        at, false, [&](std::size_t j, std::size_t c) { return Wb[j * k + c]; },
+        [&](std::size_t j, std::size_t c) { return S.scale[j] > 0 ? Wb[j * k + c] / S.scale[j] : 0.0; });
 }
 
 template <class T> bool Problem<T>::apply_normal(const double* p, std::size_t kk, double ridge, double* out)
@@ -249,5 +216,6 @@ template class Problem<float>;
 template class Problem<double>;
 template void Problem<float>::to_original<float>(const double*, std::size_t, float*, float*) const;
 template void Problem<double>::to_original<double>(const double*, std::size_t, double*, double*) const;
+template void Problem<float>::to_original<double>(const double*, std::size_t, double*, double*) const;
 
 }  // namespace linsweep::detail

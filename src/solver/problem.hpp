@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "collective.hpp"
+#include "kernels/sketch_plan.hpp"
 #include "linsweep/core.hpp"
 #include "objective.hpp"
 
@@ -33,8 +35,21 @@ public:
 
     // Setup pass: setup.mu, scale, constant_columns (shapes, rows and intercept are set).
     void standardize();
+    // The sketch pass: S [1 X Y] over every participant's rows (this one's start at global row
+    // row0) into `out` (shape.rows() x width, width = intercept + n + k). Non-finite sums are bad
+    // data (throws).
+    void sketch(const SketchShape& shape, std::uint64_t row0, std::vector<double>& out);
+    // The spread of Y per output (Preconditioning::reference): a pass over Y, not X.
+    void measure_targets(Preconditioning& pre);
+    // The diagonal metric: in the solver's coordinates when they are standardized, else through
+    // the standardization map, whose statistics cost a pass over X.
+    void diagonal_metric(Preconditioning& pre);
     // Loss and gradient at the start point theta: a non-finite sweep is bad data (throws).
     void evaluate_start(const double* theta, Iterate& at);
+
+    // The same at the weights Wb in original units (W n x k, then b k values; values of T), swept
+    // as they are: iterative refinement's evaluation, free of the map from theta's rounding.
+    bool evaluate_original(const double* Wb, Iterate& at);
 
     const Setup& setup() const noexcept override { return *setup_; }
     double l2() const noexcept override { return l2_; }
@@ -50,6 +65,15 @@ public:
 
 private:
     bool evaluate(const double* theta, Iterate& at, bool first);
+    // A sweep at weights_ and bias_ combined over the participants into sums_ (G, s, e); the
+    // original weights come from `weights` (its part that can fail runs inside the collective).
+    template <class F> void sweep_at(F&& weights, bool first);
+    // Loss, gradient and distance at the swept point from sums_, W(j, c) in original units given
+    // by `w`, theta's V(j, c) by `v`. False when diverged (not at the first evaluation).
+    template <class Wf, class Vf> bool finish(Iterate& at, bool first, Wf&& w, Vf&& v);
+    // mean, M2, min, max of V's columns over all participants into moments_ (four runs of
+    // V.cols); a pass over V. Non-finite figures are bad data (throws, naming `what`).
+    void moments_of(const MatrixView<const T>& V, const char* what);
     // kk columns of the kernel's (G, s) -> (G - mu s^T) * scale and s, times factor, into out.
     void to_standardized(const double* G, const double* s, std::size_t kk, double factor, double* out) const;
 

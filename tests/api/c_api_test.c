@@ -202,9 +202,54 @@ int main(void)
         const linsweep_matrix_f64 Gv = {G, N, 1, 0, LINSWEEP_ROW_MAJOR};
         linsweep_const_matrix_f64 bad;
 
-        /* A good fit: conjugate gradient finds the exact weights. */
+        /* The defaults: conjugate gradient preconditioned from the sketch, converged for the
+         * default tolerance, the passes accounted for. */
         linsweep_options_default(&o);
-        CHECK(o.solver == LINSWEEP_GD && o.max_iterations == 1000 && o.fit_intercept == 1);
+        CHECK(o.solver == LINSWEEP_PCG && o.max_iterations == 1000 && o.fit_intercept == 1 && o.tol == 1e-6 &&
+              o.sketch_rows == 0 && o.preconditioner == LINSWEEP_PRECONDITIONER_AUTO);
+        CHECK(linsweep_model_create(&o, &model) == LINSWEEP_OK);
+        CHECK(linsweep_fit_f64(model, Xv, Yv, NULL, NULL) == LINSWEEP_OK);
+        CHECK(linsweep_result_f64(model, &r) == LINSWEEP_OK);
+        CHECK(r.stop_reason == LINSWEEP_CONVERGED && r.preconditioner == LINSWEEP_PRECONDITIONER_SKETCH &&
+              r.sketch_passes == 1 && r.error_estimate <= 1e-6 && r.iteration_passes >= r.iterations &&
+              r.passes == r.sketch_passes + 1 + r.iteration_passes);
+        CHECK(linsweep_weights_f64(model, Wv, &b) == LINSWEEP_OK);
+        CHECK(fabs(w[0] - 2) < 1e-6 && fabs(w[1]) < 1e-6 && fabs(w[2] + 1) < 1e-6 && fabs(b - 1) < 1e-6);
+        CHECK(isnan(r.accuracy_estimate) && r.refinements == 0 && o.precise == 0);
+        linsweep_model_destroy(model);
+
+        /* Precise mode on a degree-5 polynomial (NIST Wampler1: x = 0..20, y = 1 + x + ... + x^5,
+         * cond ~6e6): every weight exactly 1; the plain fit loses digits. */
+        {
+            double P[21 * 5], py[21], pw[5], pb;
+            const linsweep_const_matrix_f64 Pv = {P, 21, 5, 0, LINSWEEP_ROW_MAJOR},
+                                            pyv = {py, 21, 1, 0, LINSWEEP_ROW_MAJOR};
+            const linsweep_matrix_f64 pwv = {pw, 5, 1, 0, LINSWEEP_ROW_MAJOR};
+            for (i = 0; i < 21; ++i) {
+                double t = 1;
+                py[i] = 1;
+                for (j = 0; j < 5; ++j) {
+                    P[i * 5 + j] = t *= (double)i;
+                    py[i] += t;
+                }
+            }
+            o.precise = 1;
+            CHECK(linsweep_model_create(&o, &model) == LINSWEEP_OK);
+            CHECK(linsweep_fit_f64(model, Pv, pyv, NULL, NULL) == LINSWEEP_OK);
+            CHECK(linsweep_result_f64(model, &r) == LINSWEEP_OK);
+            CHECK(r.stop_reason == LINSWEEP_CONVERGED && r.accuracy_estimate <= 1e-15 &&
+                  r.condition_estimate > 1e6 && r.condition_estimate < 1e8);
+            CHECK(linsweep_weights_f64(model, pwv, &pb) == LINSWEEP_OK);
+            CHECK(pb == 1 && pw[0] == 1 && pw[1] == 1 && pw[2] == 1 && pw[3] == 1 && pw[4] == 1);
+            CHECK(linsweep_model_get_options(model, &o) == LINSWEEP_OK && o.precise == 1);
+            linsweep_model_destroy(model);
+            o.solver = LINSWEEP_GD;
+            CHECK_ERROR(linsweep_model_create(&o, &model), LINSWEEP_E_BAD_OPTION, "precise");
+            o.solver = LINSWEEP_PCG;
+            o.precise = 0;
+        }
+
+        /* A good fit: conjugate gradient finds the exact weights. */
         o.solver = LINSWEEP_CG;
         o.tol = 1e-12;
         o.record_history = 1;
@@ -214,7 +259,11 @@ int main(void)
         CHECK(fabs(w[0] - 2) < 1e-9 && fabs(w[1]) < 1e-9 && fabs(w[2] + 1) < 1e-9 && fabs(b - 1) < 1e-9);
         CHECK(linsweep_result_f64(model, &r) == LINSWEEP_OK);
         CHECK(r.n == N && r.k == 1 && r.stop_reason == LINSWEEP_CONVERGED && r.iterations <= 10);
-        CHECK(r.history_length == r.iterations && r.passes == r.iterations + 1);
+        /* The sketch (the metric of tol), the start, the iterations and the true sweep that
+         * confirmed convergence. */
+        CHECK(r.history_length == r.iterations && r.sketch_passes == 1 &&
+              r.iteration_passes == r.iterations + 1 && r.passes == r.iterations + 3 &&
+              r.preconditioner == LINSWEEP_PRECONDITIONER_NONE);
         CHECK(linsweep_loss_history_f64(model, hist, 100, &i) == LINSWEEP_OK && i == r.iterations);
         CHECK(hist[0] > 0 && r.loss < 1e-12 * hist[0]); /* tracked exactly up to rounding */
         CHECK(linsweep_predict_f64(model, Xv, Yhat) == LINSWEEP_OK);

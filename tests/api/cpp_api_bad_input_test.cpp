@@ -77,6 +77,8 @@ protected:
             Y[i] = 1 + 2 * X[i * n] - X[i * n + 2];
         }
         FitOptions o;
+        o.solver = Solver::gd;  // 20 iterations of the numpy loop, every one run
+        o.tol = 0;
         o.record_history = true;
         o.max_iterations = 20;
         model.set_options(o);

@@ -209,18 +209,23 @@ TEST_F(CliMpi, FailureOnOneRankIsOneLineAndTheSameStatusEverywhere)
     write_npy("X.2.npy", row_major<const double>(wide.data(), rows, n + 1));
     expect_failure({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--json", "out.json"}, 2,
                    "rank 2: X.2.npy, y.2.npy hold 5 features");
-    // Non-finite data on rank 2, found by the first sweep (plain) or the statistics (standardize).
+    // Non-finite data on rank 2, found by the sketch (pcg), the first sweep (gd without tol) or the
+    // statistics (standardize).
     std::vector<double> bad(X.begin() + a * n, X.end());
     bad[5] = std::nan("");
     write_npy("X.2.npy", row_major<const double>(bad.data(), rows, n));
     expect_failure({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--json", "out.json"}, 2,
-                   "rank 2 (X.2.npy, y.2.npy): the sweep's loss or gradient is not finite");
+                   "rank 2 (X.2.npy, y.2.npy): the sketch is not finite: X or Y holds NaN or Inf");
+    expect_failure({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--solver", "gd", "--tol", "0",
+                    "--json", "out.json"},
+                   2, "rank 2 (X.2.npy, y.2.npy): the sweep's loss or gradient is not finite");
     expect_failure(
         {"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--standardize", "--json", "out.json"}, 2,
         "rank 2 (X.2.npy, y.2.npy): X column 1 holds NaN or Inf");
     // Divergence is seen by all ranks at the same iteration.
     write_shards(3);
-    expect_failure({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--lr", "100", "--json", "out.json"},
+    expect_failure({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--solver", "gd", "--lr", "100",
+                    "--json", "out.json"},
                    3, "training diverged");
 }
 
@@ -251,5 +256,5 @@ TEST_F(CliMpi, EveryRankExitsWithTheSameStatus)
     EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "-q"}), input);
     fs::rename(dir / "X.1.npy.away", dir / "X.1.npy");
     // Divergence: training failed (3) on every rank.
-    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--lr", "100", "-q"}), training);
+    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--solver", "gd", "--lr", "100", "-q"}), training);
 }

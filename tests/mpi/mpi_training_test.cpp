@@ -24,7 +24,7 @@ std::shared_ptr<Reducer> world()
 
 TEST(MpiTraining, MatchesSingleProcessWithinBound)
 {
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg})
         for (bool standardize : {false, true})
             for (bool intercept : {true, false})
                 for (std::size_t k : {1, 3})
@@ -33,8 +33,20 @@ TEST(MpiTraining, MatchesSingleProcessWithinBound)
 
 TEST(MpiTraining, UnevenSharesWithOneAndZeroRows)
 {
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg})
         matches_single_process(world(), s, true, true, 3, uneven_share);
+}
+
+TEST(MpiTraining, SketchedStartIsTheSameForAnySplit)
+{
+    sketched_start_is_the_same_for_any_split(world(), even_share);
+    sketched_start_is_the_same_for_any_split(world(), uneven_share);
+}
+
+TEST(MpiTraining, PreciseIsExactForAnySplit)
+{
+    precise_is_exact_for_any_split(world(), even_share);
+    precise_is_exact_for_any_split(world(), uneven_share);
 }
 
 TEST(MpiTraining, StepContinuesFit)

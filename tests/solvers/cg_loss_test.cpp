@@ -47,7 +47,7 @@ std::vector<Case> cases()
     std::vector<Case> out;
     for (const char* name : {"Norris", "Pontius", "NoInt1", "NoInt2", "Wampler1"}) {
         const linsweep_test::Nist d = linsweep_test::load_nist(name);
-        out.push_back({name, Problem{d.m, d.degree, 1, d.design(), d.y}, 0.0});
+        out.push_back({name, Problem{d.m, d.columns(), 1, d.design(), d.y}, 0.0});
     }
     out.push_back({"random", linsweep_test::random_problem(2000, 20, 2, 1, 0.1, 2.0), 0.0});
     out.push_back({"random ridge", linsweep_test::random_problem(1000, 8, 1, 2, 0.3, 0.0), 0.05});

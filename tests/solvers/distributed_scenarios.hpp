@@ -151,7 +151,7 @@ inline FitOptions options_for(Solver s, bool standardize, bool intercept)
     o.standardize = standardize;
     o.fit_intercept = intercept;
     o.tol = 0;  // a fixed number of iterations: the trajectories are compared, not just the end
-    o.max_iterations = s == Solver::cg ? 12 : quick() ? 40 : 150;
+    o.max_iterations = s == Solver::cg || s == Solver::pcg ? 12 : quick() ? 40 : 150;
     return o;
 }
 
@@ -190,11 +190,75 @@ inline void matches_single_process(const std::shared_ptr<Reducer>& reducer, Solv
 // The same for every solver, with and without standardize and intercept, k = 1 and 3.
 inline void all_match_single_process(const std::shared_ptr<Reducer>& reducer)
 {
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg})
         for (bool standardize : {false, true})
             for (bool intercept : {true, false})
                 for (std::size_t k : {1, 3})
                     matches_single_process(reducer, s, standardize, intercept, k, even_share);
+}
+
+// The sketch is hashed from the global row index, so the participants' sketches add up to the
+// sketch of all rows; on small-integer data every one of those sums is exact, and the sketch, its
+// QR and the sketched solution are bitwise those of one process, whatever the split. With y an
+// exact linear function of X the sketched solution is the solution (pcg converges at it, with no
+// iteration), so the models are bitwise the same for any number of participants.
+inline void sketched_start_is_the_same_for_any_split(const std::shared_ptr<Reducer>& reducer,
+                                                     Share (*share_of)(std::size_t, int, int))
+{
+    const std::size_t m = 3001, n = 5;
+    std::vector<double> X(m * n), Y(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        double y = 7;
+        for (std::size_t j = 0; j < n; ++j) {
+            X[i * n + j] = double(int((i * 37 + j * 11 + i / 7) % 23) - 11);
+            y += double(int(j) - 2) * X[i * n + j];
+        }
+        Y[i] = y;
+    }
+    FitOptions o;
+    o.sketch_rows = 64;  // a real sketch: m > s
+    Regressor<double> single(o);
+    const FitResult<double>& want =
+        single.fit(row_major<const double>(X.data(), m, n), row_major<const double>(Y.data(), m, 1));
+    ASSERT_EQ(want.iterations, 0u);
+    ASSERT_EQ(want.sketch_passes, 1u);
+    o.reducer = reducer;
+    Regressor<double> model(o);
+    const Share mine = share_of(m, reducer->rank(), reducer->size());
+    const FitResult<double>& got = model.fit(rows_of(X, n, mine), rows_of(Y, 1, mine));
+    EXPECT_EQ(got.stop_reason, StopReason::converged);
+    EXPECT_EQ(bits_of(std::vector<double>(got.weights)), bits_of(std::vector<double>(want.weights)))
+        << reducer->size() << " participants, rank " << reducer->rank();
+    EXPECT_EQ(bits_of(std::vector<double>(got.intercept)), bits_of(std::vector<double>(want.intercept)));
+}
+
+// Precise mode over any split: on NIST Wampler1's design (x^1..x^5 for x = 0..20, y their sum
+// plus 1: exact integers, cond 6.4e6), every participant ends with every weight exactly 1, as one
+// process does, and the same accuracy figures.
+inline void precise_is_exact_for_any_split(const std::shared_ptr<Reducer>& reducer,
+                                           Share (*share_of)(std::size_t, int, int))
+{
+    const std::size_t m = 21, n = 5;
+    std::vector<double> X(m * n), Y(m);
+    for (std::size_t i = 0; i < m; ++i) {
+        double t = 1;
+        Y[i] = 1;
+        for (std::size_t j = 0; j < n; ++j) Y[i] += X[i * n + j] = t *= double(i);
+    }
+    FitOptions o;
+    o.precise = true;
+    o.reducer = reducer;
+    Regressor<double> model(o);
+    const Share mine = share_of(m, reducer->rank(), reducer->size());
+    const FitResult<double>& got = model.fit(rows_of(X, n, mine), rows_of(Y, 1, mine));
+    const std::string what =
+        std::to_string(reducer->size()) + " participants, rank " + std::to_string(reducer->rank());
+    EXPECT_EQ(got.stop_reason, StopReason::converged) << what;
+    EXPECT_EQ(got.intercept[0], 1.0) << what;
+    for (std::size_t j = 0; j < n; ++j) EXPECT_EQ(got.weights[j], 1.0) << what << " weight " << j;
+    EXPECT_TRUE(
+        same_everywhere(*reducer, {got.accuracy_estimate, got.condition_estimate, double(got.passes)}))
+        << what;
 }
 
 // Continuing with step() gives bitwise the fit of all iterations at once, distributed too.
@@ -202,7 +266,7 @@ inline void step_continues_fit(const std::shared_ptr<Reducer>& reducer)
 {
     const Problem P = random_problem(200, 4, 2, 50);
     const Share mine = even_share(P.m, reducer->rank(), reducer->size());
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg}) {
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg}) {
         FitOptions o = options_for(s, true, true);
         o.reducer = reducer;
         o.max_iterations = 4;

@@ -33,10 +33,25 @@ TEST_P(Participants, MatchSingleProcessWithinBound)
 
 TEST_P(Participants, UnevenSharesWithOneAndZeroRows)
 {
-    for (Solver s : {Solver::gd, Solver::cg})
+    for (Solver s : {Solver::gd, Solver::cg, Solver::pcg})
         on_participants(GetParam(), [&](const std::shared_ptr<Reducer>& r) {
             matches_single_process(r, s, true, true, 3, uneven_share);
         });
+}
+
+TEST_P(Participants, SketchedStartIsTheSameForAnySplit)
+{
+    for (auto share : {even_share, uneven_share})
+        on_participants(GetParam(), [&](const std::shared_ptr<Reducer>& r) {
+            sketched_start_is_the_same_for_any_split(r, share);
+        });
+}
+
+TEST_P(Participants, PreciseIsExactForAnySplit)
+{
+    for (auto share : {even_share, uneven_share})
+        on_participants(GetParam(),
+                        [&](const std::shared_ptr<Reducer>& r) { precise_is_exact_for_any_split(r, share); });
 }
 
 TEST_P(Participants, StepContinuesFit)
@@ -55,7 +70,7 @@ TEST(Distributed, OneReductionPerIteration)
 {
     // Past the setup, every iteration makes exactly one all_reduce (no callback).
     const Problem P = random_problem(100, 4, 1, 70);
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg}) {
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg}) {
         ThreadRoom room(2);
         long long calls[2] = {0, 0};
         room.run([&](int rank) {

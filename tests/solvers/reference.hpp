@@ -53,18 +53,24 @@ inline Problem random_problem(std::size_t m, std::size_t n, std::size_t k, std::
     return p;
 }
 
-// A NIST StRD linear regression set: the raw column x, y, the model's degree and intercept,
-// and the certified parameters (intercept first when there is one), all read from the files.
+// A NIST StRD linear regression set: the raw predictors x (m x raw), y, the model's degree and
+// intercept, and the certified parameters (intercept first when there is one), all read from the
+// files.
 struct Nist {
     std::string name;
     std::size_t m = 0;
     bool intercept = false;
     std::size_t degree = 0;
+    std::size_t raw = 1;  // raw predictor columns (Longley: 6; the polynomial sets: 1)
     std::vector<double> x, y, certified;
 
-    // Design without the 1-column: m x degree row-major, columns x, x^2, ...
+    // Columns of the design without the 1-column.
+    std::size_t columns() const { return raw == 1 ? degree : raw; }
+    // Design without the 1-column: m x columns() row-major: x, x^2, ... (one raw predictor) or
+    // the raw predictors.
     std::vector<double> design() const
     {
+        if (raw > 1) return x;
         std::vector<double> X(m * degree);
         for (std::size_t i = 0; i < m; ++i) {
             double p = 1;
@@ -80,6 +86,17 @@ inline std::string data_dir()
 {
     const char* d = std::getenv("LINSWEEP_DATA_DIR");
     return d != nullptr ? d : "../shared/data";
+}
+
+// The sets ../shared/data lacks (Longley, Filip), kept in the repository (tests/data; the build
+// defines where).
+inline std::string repo_data_dir()
+{
+#ifdef LINSWEEP_REPO_DATA_DIR
+    return LINSWEEP_REPO_DATA_DIR;
+#else
+    return "tests/data";
+#endif
 }
 
 inline std::string read_text(const std::string& path)
@@ -105,10 +122,12 @@ inline Nist load_nist(const std::string& name)
 {
     Nist d;
     d.name = name;
-    const std::string base = data_dir() + "/nist/" + name;
+    std::string base = data_dir() + "/nist/" + name;
+    if (!std::ifstream(base + ".json")) base = repo_data_dir() + "/nist/" + name;
     const std::string json = read_text(base + ".json");
     d.intercept = json.compare(json_value(json, "intercept"), 4, "true") == 0;
     d.degree = std::stoul(json.substr(json_value(json, "polynomial_degree")));
+    d.raw = std::stoul(json.substr(json_value(json, "n_raw_predictors")));
     std::size_t at = json_value(json, "parameters", json.find("\"certified\""));
     const std::size_t end = json.find(']', at);
     for (++at; at < end;) {
@@ -119,15 +138,19 @@ inline Nist load_nist(const std::string& name)
     }
     std::istringstream csv(read_text(base + ".csv"));
     std::string line;
-    std::getline(csv, line);  // header: y,x
+    std::getline(csv, line);  // header: y,x (or y,x1,...)
     while (std::getline(csv, line)) {
         if (line.empty()) continue;
-        const std::size_t comma = line.find(',');
-        d.y.push_back(std::stod(line.substr(0, comma)));
-        d.x.push_back(std::stod(line.substr(comma + 1)));
+        std::size_t at = line.find(',');
+        d.y.push_back(std::stod(line.substr(0, at)));
+        for (std::size_t j = 0; j < d.raw; ++j) {
+            const std::size_t next = line.find(',', at + 1);
+            d.x.push_back(std::stod(line.substr(at + 1, next - at - 1)));
+            at = next;
+        }
     }
     d.m = d.y.size();
-    if (d.certified.size() != d.degree + (d.intercept ? 1 : 0))
+    if (d.certified.size() != d.columns() + (d.intercept ? 1 : 0))
         throw std::runtime_error(name + ": certified parameter count does not match the model");
     return d;
 }

@@ -81,6 +81,7 @@ void expect_trajectory(const Problem& P, double lr, double l2, Layout layout)
         X = col_major(Xc.data(), P.m, P.n);
     }
     FitOptions o;
+    o.solver = Solver::gd;
     o.learning_rate = lr;
     o.max_iterations = 200;
     o.tol = 0;
@@ -114,7 +115,9 @@ TEST(Trajectory, MultiOutputRidgeColumnMajor)
 TEST(AutoStep, ReportsStepAndStableRate)
 {
     const Problem P = random_problem(400, 6, 1, 3, 0.1, 2.0);
-    Regressor<double> model;
+    FitOptions o;
+    o.solver = Solver::gd;
+    Regressor<double> model(o);
     const FitResult<double>& r = model.fit(xview(P), yview(P));
     EXPECT_GT(r.step, 0);
     EXPECT_NEAR(r.stable_learning_rate, 2 * r.step, 1e-15 * r.stable_learning_rate);
@@ -140,6 +143,7 @@ TEST(AutoStep, ExactOnCloselySpacedEigenvalues)
             X[(j * per_column + r) * n + j] = std::sqrt((1.0 + 0.001 * static_cast<double>(j)) / per_column);
     for (std::size_t i = 0; i < m; ++i) y[i] = std::sin(0.1 * static_cast<double>(i));
     FitOptions o;
+    o.solver = Solver::gd;
     o.fit_intercept = false;
     o.max_iterations = 1;
     Regressor<double> model(o);
@@ -211,7 +215,7 @@ TEST(Ridge, MatchesClosedFormInLongDouble)
 {
     const Problem P = random_problem(300, 5, 2, 6, 0.5);
     for (bool standardize : {false, true})
-        for (Solver s : {Solver::cg, Solver::gd}) {
+        for (Solver s : {Solver::cg, Solver::gd, Solver::pcg}) {
             FitOptions o;
             o.solver = s;
             o.l2 = 0.3;
@@ -249,7 +253,7 @@ TEST(Float32, ReachesDoubleSolutionWithinConditioningTolerance)
     // model's kernels only: the process default must stay as it was.
     const Isa previous = active_isa();
     for (Isa isa : compiled_isas())
-        for (Solver s : {Solver::cg, Solver::nesterov}) {
+        for (Solver s : {Solver::cg, Solver::nesterov, Solver::pcg}) {
             if (!isa_supported(isa)) continue;
             FitOptions o;
             o.solver = s;
@@ -292,7 +296,7 @@ TEST(Determinism, OneTwoThreeThreadsBitwiseIdentical)
 {
     // Large enough for the kernels' parallel path (m*n*k well above their threshold).
     const Problem P = random_problem(20000, 9, 2, 8);
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg})
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg})
         for (bool standardize : {false, true}) {
             std::vector<double> first;
             for (int threads : {1, 2, 3}) {
@@ -357,7 +361,7 @@ TEST(Determinism, FitInsideAParallelRegionRunsOnTheCallingThread)
 TEST(Step, ContinuesExactlyWhereFitStopped)
 {
     const Problem P = random_problem(300, 4, 1, 9);
-    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg}) {
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg}) {
         FitOptions o;
         o.solver = s;
         o.tol = 0;

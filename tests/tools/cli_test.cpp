@@ -259,6 +259,111 @@ INSTANTIATE_TEST_SUITE_P(
                       NistCase{"NoInt2", {"--solver", "cg", "--tol", "1e-12", "--no-intercept"}}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// With no options at all (pcg from the sketch) the certified values come out to the accuracy of the
+// data's conditioning; before, the defaults (gd, 1000 iterations) said `converged` after 5 with
+// the intercept at 0.0014 (certified -0.262). The report says how: preconditioner, passes, error.
+TEST_F(Cli, DefaultsReachNorrisCertifiedValues)
+{
+    const json cert = json::parse(slurp(data_dir / "nist" / "Norris.json"));
+    const auto exact = [&](const json& v) { return std::stod(v.get<std::string>()); };
+    const double cond = cert["condition_number_design_2norm"];
+    const double tol = (cond * cond + 36) * std::numeric_limits<double>::epsilon();
+    const std::string csv = (data_dir / "nist" / "Norris.csv").string();
+    const json r = run_json({"fit", "--data", csv}, "report.json");
+    ASSERT_FALSE(r.empty());
+    EXPECT_EQ(r["solver"], "pcg");
+    EXPECT_EQ(r["stop_reason"], "converged");
+    EXPECT_EQ(r["preconditioner"], "sketch");
+    EXPECT_EQ(r["sketch_passes"], 1);
+    EXPECT_EQ(r["passes"].get<int>(), 1 + 1 + r["iteration_passes"].get<int>());  // sketch, start, iterations
+    EXPECT_LE(r["error_estimate"].get<double>(), r["tol"].get<double>());
+    EXPECT_LE(rel_err(r["intercept"][0], exact(cert["exact"]["parameters"][0])), tol);
+    EXPECT_LE(rel_err(r["weights"][0][0], exact(cert["exact"]["parameters"][1])), tol);
+    const Outcome summary = run({"fit", "--data", csv});
+    EXPECT_NE(summary.out.find(
+                  "solver pcg (sketch preconditioner), 0 iterations, stop reason converged (estimated error"),
+              std::string::npos)
+        << summary.out;
+    EXPECT_EQ(summary.err, "");
+}
+
+// A fit asked to converge that did not says so on stderr (exit status 0: the model is written).
+TEST_F(Cli, NotConvergedIsAWarning)
+{
+    const std::string csv = (data_dir / "nist" / "Norris.csv").string();
+    const Outcome r = run({"fit", "--data", csv, "--solver", "gd"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("stop reason max_iterations"), std::string::npos) << r.out;
+    EXPECT_NE(
+        r.err.find("linsweep: warning: not converged (stop reason max_iterations): the fitted values are an "
+                   "estimated "),
+        std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("raise --max-iter or use --solver pcg"), std::string::npos) << r.err;
+    // --tol 0 asks for no convergence: no warning.
+    EXPECT_EQ(run({"fit", "--data", csv, "--solver", "gd", "--tol", "0", "--max-iter", "5"}).err, "");
+}
+
+// --precise: on Wampler1's design (x^1..x^5 as columns for x = 0..20, y their sum plus 1: exact
+// integers, cond 6.4e6) every weight comes out exactly 1, and the report says how (refinements,
+// accuracy, condition). On a degree-10 polynomial (cond ~1e14) the weights reach about 1e-13:
+// asking for more (--tol 1e-15) is a warning that the data cannot give those digits.
+TEST_F(Cli, PreciseModeAndItsWarning)
+{
+    std::string w1 = "y,x1,x2,x3,x4,x5\n", p10 = "y";
+    for (int d = 1; d <= 10; ++d) p10 += ",x" + std::to_string(d);
+    p10 += "\n";
+    for (int i = 0; i <= 20; ++i) {
+        double t = 1, y = 1;
+        std::string row;
+        for (int d = 1; d <= 5; ++d) {
+            t *= i;
+            y += t;
+            row += "," + shortest(t);
+        }
+        w1 += shortest(y) + row + "\n";
+    }
+    for (int i = 0; i <= 40; ++i) {
+        const double x = i / 2.0;
+        double t = 1, y = (i % 2 ? 1.5 : 0.5);
+        std::string row;
+        for (int d = 1; d <= 10; ++d) {
+            t *= x;
+            y += t;
+            row += "," + shortest(t);
+        }
+        p10 += shortest(y) + row + "\n";
+    }
+    write_text("w1.csv", w1);
+    write_text("p10.csv", p10);
+    const json r = run_json({"fit", "--data", "w1.csv", "--precise"}, "report.json");
+    ASSERT_FALSE(r.empty());
+    EXPECT_EQ(r["stop_reason"], "converged");
+    EXPECT_EQ(r["precise"], true);
+    EXPECT_EQ(r["intercept"][0], 1.0);
+    for (int j = 0; j < 5; ++j) EXPECT_EQ(r["weights"][j][0], 1.0) << j;
+    EXPECT_LE(r["accuracy_estimate"].get<double>(), 1e-15);
+    EXPECT_GT(r["condition_estimate"].get<double>(), 1e6);
+    EXPECT_GE(r["refinements"].get<int>(), 1);
+    const Outcome summary = run({"fit", "--data", "w1.csv", "--precise"});
+    EXPECT_NE(summary.out.find("precise: "), std::string::npos) << summary.out;
+    EXPECT_NE(summary.out.find("condition estimate 6.4e+06"), std::string::npos) << summary.out;
+    EXPECT_EQ(summary.err, "");
+    // Without --precise: no precise figures (null), no warning.
+    const json plain = run_json({"fit", "--data", "w1.csv"}, "plain.json");
+    EXPECT_TRUE(plain["accuracy_estimate"].is_null());
+
+    EXPECT_EQ(run({"fit", "--data", "p10.csv", "--precise"}).err, "");
+    const Outcome strict = run({"fit", "--data", "p10.csv", "--precise", "--tol", "1e-15"});
+    ASSERT_EQ(strict.status, 0) << strict.err;
+    EXPECT_NE(strict.err.find("linsweep: warning: precise: the weights are accurate to about "),
+              std::string::npos)
+        << strict.err;
+    EXPECT_NE(strict.err.find("too ill-conditioned (condition estimate "), std::string::npos) << strict.err;
+    // gd and nesterov do not refine.
+    expect_failure({"fit", "--data", "w1.csv", "--precise", "--solver", "gd"}, 1, "--precise: applies to");
+}
+
 TEST_F(Cli, SummaryOnStdoutWithoutProgressWhenNotATerminal)
 {
     const Outcome r = run({"fit", "--data", (data_dir / "nist" / "Norris.csv").string(), "--solver", "cg"});
@@ -378,7 +483,7 @@ TEST_F(Cli, InitialWeightsFromNpy)
     write_npy_file<double>("w.npy", linsweep::row_major<const double>(p.W.data(), p.n, 1));
     // Started at the true weights, a negligible step leaves them there (from zero it would not).
     const json r = run_json({"fit", "--x", "x.npy", "--y", "y.npy", "--init", "w.npy", "--no-intercept",
-                             "--max-iter", "1", "--tol", "0", "--lr", "1e-30"},
+                             "--solver", "gd", "--max-iter", "1", "--tol", "0", "--lr", "1e-30"},
                             "r.json");
     ASSERT_FALSE(r.empty());
     for (std::size_t j = 0; j < p.n; ++j) EXPECT_NEAR(r["weights"][j][0].get<double>(), p.W[j], 1e-12);
@@ -604,13 +709,19 @@ TEST_F(BadInput, InitialWeightsOfTheWrongShape)
 
 TEST_F(BadInput, DivergedTraining)
 {
-    expect_failure(fit({"--data", "good.csv", "--lr", "1e6", "--max-iter", "500"}), 3, "training diverged");
+    expect_failure(fit({"--data", "good.csv", "--solver", "gd", "--lr", "1e6", "--max-iter", "500"}), 3,
+                   "training diverged");
 }
 
 TEST_F(BadInput, UsageErrors)
 {
     expect_failure(fit({"--data", "good.csv", "--solver", "newton"}), 1, "--solver");
     expect_failure(fit({"--data", "good.csv", "--lr", "-1"}), 1, "--lr");
+    // A step size for a solver that takes none (the default pcg) is a mistake, not a no-op.
+    expect_failure(fit({"--data", "good.csv", "--lr", "0.1"}), 1,
+                   "--lr: applies to --solver gd or nesterov (pcg takes no step size");
+    expect_failure(fit({"--data", "good.csv", "--solver", "cg", "--preconditioner", "sketch"}), 1,
+                   "--preconditioner: applies to --solver pcg only");
     expect_failure({"fit"}, 1, "fit needs --data FILE.csv or --x X.npy --y Y.npy");
     expect_failure({"fit", "--data", "good.csv", "--x", "x.npy", "--y", "y.npy"}, 1, "excludes");
     expect_failure({"frobnicate"}, 1, "A subcommand is required");

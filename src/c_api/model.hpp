@@ -1,0 +1,35 @@
+// The opaque linsweep_model behind the C handle, and what the wrappers share about it.
+#pragma once
+
+#include <type_traits>
+
+#include "guard.hpp"
+#include "linsweep/linsweep.h"
+#include "linsweep/linsweep.hpp"
+
+struct linsweep_model {
+    linsweep_options c_options;  // as given (this library's layout), for linsweep_model_get_options
+    linsweep::FitOptions options;
+    linsweep::Regressor<float> f32;
+    linsweep::Regressor<double> f64;
+    linsweep::Workspace ws;  // for linsweep_sweep_*
+};
+
+namespace linsweep::c_api {
+
+// A C matrix struct as a MatrixView of the same constness.
+template <class M> auto view(const M& m)
+{
+    using T = std::remove_pointer_t<decltype(m.data)>;
+    return MatrixView<T>{m.data, m.rows, m.cols, m.ld, static_cast<Layout>(raw(m.layout))};
+}
+
+template <class T> Regressor<T>& regressor(linsweep_model* m)
+{
+    if constexpr (std::is_same_v<T, float>)
+        return m->f32;
+    else
+        return m->f64;
+}
+
+}  // namespace linsweep::c_api
