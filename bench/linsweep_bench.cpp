@@ -64,7 +64,7 @@ struct Shape {
 };
 
 const std::vector<Shape> full_shapes = {
-    {2048, 64, 1, false, false},    {32768, 128, 1, false, false}, {1000000, 64, 1, false, false},
+    {2048, 64, 1, false, false},    {32768, 128, 1, false, false},  {1000000, 64, 1, false, false},
     {250000, 256, 1, false, false}, {4000000, 16, 1, false, false}, {200000, 8, 1, false, false},
     {20000, 4096, 1, false, false}, {1000000, 64, 2, false, true},  {1000000, 64, 4, false, true},
     {1000000, 64, 8, false, true},  {1000000, 64, 16, false, true}, {250000, 256, 2, false, true},
@@ -85,34 +85,77 @@ void fail(benchmark::State& state, const std::string& message)
 }
 
 // The current problem. Benchmarks are registered grouped by problem, so each one is generated
-// once; the other element type's problem is dropped first to bound memory.
+// once; the other element types' problems are dropped first to bound memory.
 std::unique_ptr<Problem<float>> g_problem_f32;
 std::unique_ptr<Problem<double>> g_problem_f64;
+std::unique_ptr<HalfProblem<linsweep::float16>> g_problem_f16;
+std::unique_ptr<HalfProblem<linsweep::bfloat16>> g_problem_bf16;
 
-template <class T> std::unique_ptr<Problem<T>>& slot();
-template <> std::unique_ptr<Problem<float>>& slot<float>()
+template <class P> std::unique_ptr<P>& slot();
+template <> std::unique_ptr<Problem<float>>& slot()
 {
     return g_problem_f32;
 }
-template <> std::unique_ptr<Problem<double>>& slot<double>()
+template <> std::unique_ptr<Problem<double>>& slot()
 {
     return g_problem_f64;
 }
-
-template <class T> const Problem<T>& problem(const Shape& s)
+template <> std::unique_ptr<HalfProblem<linsweep::float16>>& slot()
 {
-    auto& p = slot<T>();
+    return g_problem_f16;
+}
+template <> std::unique_ptr<HalfProblem<linsweep::bfloat16>>& slot()
+{
+    return g_problem_bf16;
+}
+
+template <class P, class Make> const P& cached(const Shape& s, Make make)
+{
+    auto& p = slot<P>();
     if (!p || p->m != s.m || p->n != s.n || p->k != s.k) {
         g_problem_f32.reset();
         g_problem_f64.reset();
-        p = make_problem<T>(s.m, s.n, s.k);
+        g_problem_f16.reset();
+        g_problem_bf16.reset();
+        p = make(s.m, s.n, s.k);
     }
     return *p;
 }
 
-template <class T> const char* dtype_name()
+template <class T> const Problem<T>& problem(const Shape& s)
 {
-    return sizeof(T) == 4 ? "f32" : "f64";
+    return cached<Problem<T>>(s, make_problem<T>);
+}
+
+template <class H> const HalfProblem<H>& half_problem(const Shape& s)
+{
+    return cached<HalfProblem<H>>(s, make_half_problem<H>);
+}
+
+template <class X> const char* dtype_name()
+{
+    if constexpr (std::is_same_v<X, linsweep::float16>)
+        return "f16";
+    else if constexpr (std::is_same_v<X, linsweep::bfloat16>)
+        return "bf16";
+    else
+        return sizeof(X) == 4 ? "f32" : "f64";
+}
+
+// The tuning a sweep over rows of `row_bytes` ran with on `isa`: what self-tuning chose for its
+// kind of row, else the default.
+std::string tuning_ran(linsweep::Isa isa, std::size_t row_bytes)
+{
+    const linsweep::TuningInfo info = linsweep::tuning_in_force();
+    const std::size_t bytes = isa == linsweep::Isa::avx512 ? 64
+                              : isa == linsweep::Isa::avx2 ? 32
+                              : isa == linsweep::Isa::neon ? 16
+                                                           : 8;
+    const bool long_rows = (row_bytes + bytes - 1) / bytes > 8;
+    const auto& chosen = long_rows ? info.self_tuned_long_rows : info.self_tuned_short_rows;
+    const linsweep::Tuning t = chosen ? *chosen : info.tuning;
+    return std::string(chosen ? "self-tuned " : "") + "row_streams=" + std::to_string(t.row_streams) +
+           " prefetch=" + std::to_string(t.prefetch_distance) + " regions=" + std::to_string(t.regions);
 }
 
 // linsweep's one sweep, on a forced ISA, with a preallocated workspace (precise: the compensated
@@ -134,28 +177,16 @@ public:
                             row_major(W, p_.n, p_.k), b, row_major(G, p_.n, p_.k), s, ws_, options_);
         benchmark::DoNotOptimize(loss);
     }
-    std::string label() const override { return linsweep::isa_name(*options_.isa) + ("; " + tuning_ran()); }
+    std::string label() const override
+    {
+        return linsweep::isa_name(*options_.isa) + ("; " + tuning_ran(*options_.isa, p_.n * sizeof(T)));
+    }
     linsweep_test::Bounds<T> bounds(std::size_t, std::size_t n) const override
     {
         return linsweep_test::Bounds<T>::linsweep(n);
     }
 
 private:
-    // The tuning the sweeps ran with: what self-tuning chose for this kind of row, else the default.
-    std::string tuning_ran() const
-    {
-        const linsweep::TuningInfo info = linsweep::tuning_in_force();
-        const std::size_t bytes = *options_.isa == linsweep::Isa::avx512 ? 64
-                                  : *options_.isa == linsweep::Isa::avx2 ? 32
-                                  : *options_.isa == linsweep::Isa::neon ? 16
-                                                                         : sizeof(T);
-        const bool long_rows = (p_.n * sizeof(T) + bytes - 1) / bytes > 8;
-        const auto& chosen = long_rows ? info.self_tuned_long_rows : info.self_tuned_short_rows;
-        const linsweep::Tuning t = chosen ? *chosen : info.tuning;
-        return std::string(chosen ? "self-tuned " : "") + "row_streams=" + std::to_string(t.row_streams) +
-               " prefetch=" + std::to_string(t.prefetch_distance) + " regions=" + std::to_string(t.regions);
-    }
-
     const Problem<T>& p_;
     linsweep::Workspace ws_;
     linsweep::KernelOptions options_;
@@ -211,6 +242,47 @@ template <class T> void run_pass(benchmark::State& state, const Problem<T>& p, R
         benchmark::ClobberMemory();
     }
     state.SetLabel(pass.label());
+    set_counters(state, p.x_bytes(), threads);
+}
+
+// linsweep's sweep on 16-bit X (issue 18) in the gradient loop of the other variants, checked
+// first: bitwise the float sweep of X's exact upcast on the same ISA.
+template <class H>
+void run_half(benchmark::State& state, const HalfProblem<H>& p, linsweep::Isa isa, int threads)
+{
+    using linsweep::row_major;
+    linsweep::Workspace ws(p.m, p.n, p.k, threads);
+    linsweep::KernelOptions options;
+    options.threads = threads;
+    options.isa = isa;
+    std::vector<float> W = p.W0, b = p.b0, G(p.n * p.k), s(p.k), G_up(p.n * p.k), s_up(p.k);
+    const auto Y = row_major(p.Y.data(), p.m, p.k);
+    auto sweep = [&](const auto* x, float* g, float* sums) {
+        return linsweep::sweep(row_major(x, p.m, p.n), Y, row_major(W.data(), p.n, p.k), b.data(),
+                               row_major(g, p.n, p.k), sums, ws, options);
+    };
+    const double e = sweep(p.X.data(), G.data(), s.data()),
+                 e_up = sweep(p.upcast.data(), G_up.data(), s_up.data());
+    if (G != G_up || s != s_up || e != e_up)
+        return fail(state, "the 16-bit sweep differs from the float sweep of its upcast");
+    const float scale = float(learning_rate * 2 / double(p.m));
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(sweep(p.X.data(), G.data(), s.data()));
+        for (std::size_t i = 0; i < p.n * p.k; ++i) W[i] += scale * G[i];
+        for (std::size_t c = 0; c < p.k; ++c) b[c] += scale * s[c];
+        benchmark::ClobberMemory();
+    }
+    state.SetLabel(linsweep::isa_name(isa) + ("; " + tuning_ran(isa, p.n * sizeof(H))));
+    set_counters(state, p.x_bytes(), threads);
+}
+
+// The read yardstick over the same bytes (a raw read does not care what the bits mean).
+template <class H> void run_half_read(benchmark::State& state, const HalfProblem<H>& p, int threads)
+{
+    const auto* x = reinterpret_cast<const float*>(p.X.data());
+    const std::size_t count = p.X.size() / 2;
+    state.SetLabel(read_loop_name(x, count, threads));
+    for (auto _ : state) benchmark::DoNotOptimize(read_sum(x, count, threads));
     set_counters(state, p.x_bytes(), threads);
 }
 
@@ -299,19 +371,27 @@ std::vector<int> parse_threads(const std::string& list)
     return out;
 }
 
+// Registers `variant` for one problem of X's type XT; `run` runs it. Name:
+// variant/dtype/MxN/k:K/threads:T.
+template <class XT, class Run>
+void register_named(const Config& c, const std::string& variant, const Shape& s, int threads, Run run)
+{
+    if (!wanted(c, variant)) return;
+    std::ostringstream name;
+    name << variant << '/' << dtype_name<XT>() << '/' << s.m << 'x' << s.n << "/k:" << s.k
+         << "/threads:" << threads;
+    auto* b = benchmark::RegisterBenchmark(name.str().c_str(), run);
+    b->UseRealTime();
+    if (c.iterations > 0) b->Iterations(c.iterations);
+}
+
 // Registers `variant` for one problem; `body` runs it. Name: variant/dtype/MxN/k:K/threads:T.
 template <class T>
 void add(const Config& c, const std::string& variant, const Shape& s, int threads,
          std::function<void(benchmark::State&, const Problem<T>&)> body)
 {
-    if (!wanted(c, variant)) return;
-    std::ostringstream name;
-    name << variant << '/' << dtype_name<T>() << '/' << s.m << 'x' << s.n << "/k:" << s.k
-         << "/threads:" << threads;
-    auto* b = benchmark::RegisterBenchmark(
-        name.str().c_str(), [s, body](benchmark::State& state) { body(state, problem<T>(s)); });
-    b->UseRealTime();
-    if (c.iterations > 0) b->Iterations(c.iterations);
+    register_named<T>(c, variant, s, threads,
+                      [s, body](benchmark::State& state) { body(state, problem<T>(s)); });
 }
 
 // A gradient variant made by `factory` (nullptr: not built in, not registered).
@@ -376,6 +456,23 @@ void register_problem(const Config& c, const Shape& s, const BlasInfo& openblas,
 #ifdef LINSWEEP_BENCH_SOLVER
     if (s.latency) add<T>(c, "linsweep_step", s, 1, [](auto& st, const auto& p) { run_step(st, p); });
 #endif
+}
+
+// 16-bit X at the DRAM-sized shapes with one output (issue 18): the read of its bytes and
+// linsweep on every ISA, beside the float and double rows of the same shape.
+template <class H> void register_half(const Config& c, const Shape& s)
+{
+    if (s.k != 1 || s.latency || s.outputs || s.m * s.n < (std::size_t(16) << 20)) return;
+    for (int t : c.threads)
+        register_named<H>(c, "read_bandwidth", s, t,
+                          [s, t](benchmark::State& st) { run_half_read(st, half_problem<H>(s), t); });
+    for (linsweep::Isa isa : linsweep::compiled_isas()) {
+        if (!linsweep::isa_supported(isa) || (c.isa && isa != *c.isa)) continue;
+        for (int t : c.threads)
+            register_named<H>(
+                c, std::string("linsweep.") + linsweep::isa_name(isa), s, t,
+                [s, isa, t](benchmark::State& st) { run_half(st, half_problem<H>(s), isa, t); });
+    }
 }
 
 Shape parse_shape(const std::string& text)
@@ -504,6 +601,8 @@ int main(int argc, char** argv)
     for (const Shape& s : shapes) {
         register_problem<float>(config, s, openblas, blis);
         register_problem<double>(config, s, openblas, blis);
+        register_half<linsweep::float16>(config, s);
+        register_half<linsweep::bfloat16>(config, s);
     }
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <new>
+#include <type_traits>
 
 namespace bench {
 
@@ -41,6 +42,8 @@ template <class T> void LargeArray<T>::release() noexcept
 
 template class LargeArray<float>;
 template class LargeArray<double>;
+template class LargeArray<linsweep::float16>;
+template class LargeArray<linsweep::bfloat16>;
 
 // X uniform in [-1, 1); Y = X V + E with planted weights V uniform in [-1, 1) and E in [7/8, 9/8)
 // (an intercept of about 1, plus noise); the start (W0, b0) small, uniform in [-1/8, 1/8).
@@ -79,6 +82,42 @@ template <class T> std::unique_ptr<Problem<T>> make_problem(std::size_t m, std::
     return p;
 }
 
+// The float problem's numbers (the same generator), X rounded to H, then widened back exactly.
+template <class H>
+std::unique_ptr<HalfProblem<H>> make_half_problem(std::size_t m, std::size_t n, std::size_t k)
+{
+    auto p = std::make_unique<HalfProblem<H>>();
+    p->m = m;
+    p->n = n;
+    p->k = k;
+    p->X.resize(m * n);
+    p->upcast.resize(m * n);
+    p->Y.resize(m * k);
+    p->W0.resize(n * k);
+    p->b0.resize(k);
+    linsweep_test::ProblemSpec spec;
+    spec.m = m;
+    spec.n = n;
+    spec.k = k;
+    spec.v = {-1, 1};
+    spec.y = {0.875f, 1.125f};
+    spec.w = {-0.125f, 0.125f};
+    spec.b = {-0.125f, 0.125f};
+    using linsweep::row_major;
+    linsweep_test::generate<float>(spec, row_major(p->upcast.data(), m, n), row_major(p->Y.data(), m, k),
+                                   row_major(p->W0.data(), n, k), p->b0.data());
+    const auto count = static_cast<std::ptrdiff_t>(m * n);
+#pragma omp parallel for schedule(static)
+    for (std::ptrdiff_t i = 0; i < count; ++i) {
+        if constexpr (std::is_same_v<H, linsweep::float16>)
+            p->X[i] = linsweep::to_float16(p->upcast[i]);
+        else
+            p->X[i] = linsweep::to_bfloat16(p->upcast[i]);
+        p->upcast[i] = linsweep::to_float(p->X[i]);
+    }
+    return p;
+}
+
 template <class T>
 double error_ratio(const Problem<T>& p, const linsweep_test::Bounds<T>& bounds, const T* G, const T* s)
 {
@@ -96,6 +135,10 @@ double error_ratio(const Problem<T>& p, const linsweep_test::Bounds<T>& bounds, 
 
 template std::unique_ptr<Problem<float>> make_problem<float>(std::size_t, std::size_t, std::size_t);
 template std::unique_ptr<Problem<double>> make_problem<double>(std::size_t, std::size_t, std::size_t);
+template std::unique_ptr<HalfProblem<linsweep::float16>>
+    make_half_problem<linsweep::float16>(std::size_t, std::size_t, std::size_t);
+template std::unique_ptr<HalfProblem<linsweep::bfloat16>>
+    make_half_problem<linsweep::bfloat16>(std::size_t, std::size_t, std::size_t);
 template double error_ratio<float>(const Problem<float>&, const linsweep_test::Bounds<float>&, const float*,
                                    const float*);
 template double error_ratio<double>(const Problem<double>&, const linsweep_test::Bounds<double>&,

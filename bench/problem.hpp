@@ -55,6 +55,19 @@ template <class T> struct Problem {
     std::size_t x_bytes() const { return m * n * sizeof(T); }
 };
 
+// 16-bit X (issue 18): the float problem's X rounded to H (linsweep::float16 or bfloat16), with
+// its Y, W0 and b0, and X's exact upcast to float: a sweep on the 16-bit X must give bitwise the
+// float sweep of the upcast on the same ISA (the check before timing).
+template <class H> struct HalfProblem {
+    std::size_t m = 0, n = 0, k = 0;
+    LargeArray<H> X;           // m x n
+    LargeArray<float> upcast;  // X, exactly, in float
+    LargeArray<float> Y;       // m x k
+    std::vector<float> W0, b0;
+
+    std::size_t x_bytes() const { return m * n * sizeof(H); }
+};
+
 // Learning rate of the timed loops: stable for the generated data (X uniform in [-1, 1], so
 // the loss Hessian's largest eigenvalue is about 2 with the intercept), so that millions of
 // iterations stay finite.
@@ -108,6 +121,9 @@ private:
 // Generates the problem of this shape (in parallel, the same numbers for float and double) and
 // its reference; see problem.cpp for the data and why.
 template <class T> std::unique_ptr<Problem<T>> make_problem(std::size_t m, std::size_t n, std::size_t k);
+
+template <class H>
+std::unique_ptr<HalfProblem<H>> make_half_problem(std::size_t m, std::size_t n, std::size_t k);
 
 // The largest |result - reference| / bound over G and s; <= 1 passes.
 template <class T>
