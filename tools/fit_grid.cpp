@@ -24,6 +24,13 @@ nlohmann::ordered_json number_or_null(double v)
     return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json();
 }
 
+std::string six(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
 std::string counted(std::size_t count, const char* word)
 {
     return std::to_string(count) + " " + word + (count == 1 ? "" : "s");
@@ -163,11 +170,11 @@ template <class T> int run_grid(const FitArgs& a, Cluster& cl, const FitOptions&
             const FitResult<T>& m = r.models[i];
             std::printf("l2 %-10s%s %zu iterations, %s, MSE %s, R^2 %s", shortest(r.l2[i]).c_str(),
                         gd ? (" lr " + shortest(m.step)).c_str() : "", m.iterations,
-                        stop_reason_name(m.stop_reason), shortest(quality[i].mse[0]).c_str(),
-                        shortest(quality[i].r2[0]).c_str());
+                        stop_reason_name(m.stop_reason), six(quality[i].mse[0]).c_str(),
+                        six(quality[i].r2[0]).c_str());
             if (validate)
-                std::printf("; validation MSE %s, R^2 %s%s", shortest(r.validation_mse[i]).c_str(),
-                            shortest(r.validation_r2[i]).c_str(), i == r.best ? "  <- best" : "");
+                std::printf("; validation MSE %s, R^2 %s%s", six(r.validation_mse[i]).c_str(),
+                            six(r.validation_r2[i]).c_str(), i == r.best ? "  <- best" : "");
             std::printf("\n");
         }
         std::printf("isa %s, %s, fit %.6f s, %zu passes over X by the models (solver %s)\n",
