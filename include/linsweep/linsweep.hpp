@@ -4,5 +4,5 @@
 #pragma once
 
 #include "linsweep/core.hpp"
-#include "linsweep/solver.hpp"
 #include "linsweep/grid.hpp"
+#include "linsweep/solver.hpp"

@@ -97,12 +97,12 @@ template <class T> void every_solver_and_option()
                     o.fit_intercept = intercept;
                     o.standardize = standardize;
                     o.threads = threads;
-                    o.max_iterations = 100;
+                    o.max_iterations = linsweep_test::distributed::quick() ? 25 : 100;
                     ModelGrid grid;
-                    grid.l2 = {0, 1e-3, 0.1, 2};
+                    grid.l2 = std::vector<double>{0, 1e-3, 0.1, 2};
                     // gd and nesterov: a learning-rate grid too, whose largest rate diverges.
                     if (c.solver == Solver::gd || c.solver == Solver::nesterov)
-                        grid.learning_rate = {0.05, 0.3, 5};
+                        grid.learning_rate = std::vector<double>{0.05, 0.3, 5};
                     grid_matches_single_fits<T>(Xv, yv, o, grid,
                                                 std::string(c.name) + (intercept ? " intercept" : "") +
                                                     (standardize ? " standardize" : "") + " threads " +
@@ -131,7 +131,7 @@ TEST(Grid, ModelsStopOnTheirOwn)
     FitOptions o;
     o.solver = Solver::gd;
     ModelGrid grid;
-    grid.learning_rate = {0.01, 0.3, 50};
+    grid.learning_rate = std::vector<double>{0.01, 0.3, 50};
     const GridResult<double> g = fit_grid(X, y, o, grid);
     EXPECT_EQ(g.models[0].stop_reason, StopReason::max_iterations);
     EXPECT_EQ(g.models[1].stop_reason, StopReason::converged);
@@ -160,7 +160,7 @@ TEST(Grid, CallbackRunsOnTheCallingThreadForEveryModel)
         return true;
     };
     ModelGrid grid;
-    grid.l2 = {0, 0.1, 1};
+    grid.l2 = std::vector<double>{0, 0.1, 1};
     const GridResult<double> g = fit_grid(X, y, o, grid);
     EXPECT_EQ(calls, 15u);
     EXPECT_FALSE(elsewhere);
@@ -184,7 +184,7 @@ TEST(Grid, ValidationScoresAreTheHeldOutErrors)
     const auto yv = row_major<const double>(P.Y.data() + mt, mv, 1);
     FitOptions o;
     ModelGrid grid;
-    grid.l2 = {0, 0.01, 1, 100};
+    grid.l2 = std::vector<double>{0, 0.01, 1, 100};
     const GridResult<double> g = fit_grid(X, y, o, grid, Xv, yv);
     ASSERT_EQ(g.validation_mse.size(), 4u);
     double mean = 0, tss = 0;
@@ -255,7 +255,7 @@ TEST(Grid, DistributedModelsAreTheirDistributedSingleFits)
                     o.max_iterations = 100;
                     o.reducer = reducer;
                     ModelGrid grid;
-                    grid.l2 = {0, 0.01, 1};
+                    grid.l2 = std::vector<double>{0, 0.01, 1};
                     const GridResult<double> g = fit_grid(X, y, o, grid);
                     for (std::size_t i = 0; i < 3; ++i) {
                         FitOptions single = o;
