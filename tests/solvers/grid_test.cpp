@@ -91,6 +91,7 @@ template <class T> void every_solver_and_option()
         for (bool intercept : {true, false})
             for (bool standardize : {false, true})
                 for (int threads : {1, 2}) {
+                    if (threads == 1 && linsweep_test::distributed::quick()) continue;  // sanitizers: 2 only
                     FitOptions o;
                     o.solver = c.solver;
                     o.preconditioner = c.preconditioner;
