@@ -15,6 +15,7 @@
 #include "parallel.hpp"
 #include "precise_combine.hpp"
 #include "self_tune.hpp"
+#include "sweep_broadcast.hpp"
 #include "sweep_schedule.hpp"
 #include "tuning.hpp"
 #include "validate.hpp"
@@ -136,7 +137,8 @@ void plain_sweep(const detail::TypedKernels<XT>& kernels, const detail::SweepPla
 // sweep (Y = 0, weights negated).
 template <class XT, class T = arithmetic_t<XT>>
 double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT>>* Y, MatrixView<const T> W,
-                  const T* b, MatrixView<T> G, T* s, Workspace& ws, const KernelOptions& opt)
+                  const T* b, MatrixView<T> G, T* s, Workspace& ws, const KernelOptions& opt,
+                  bool broadcast = false, double* e_each = nullptr)
 {
     const bool gram = Y == nullptr;
     const char* wname = gram ? "P" : "W";
@@ -145,7 +147,7 @@ double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT
     if (W.data == nullptr) fail(Status::null_pointer, std::string(wname) + " is a null pointer");
     if (k == 0) fail(Status::bad_shape, std::string(wname) + " has no columns (k = 0)");
     check_view(W, wname, n, k);
-    if (!gram) check_view(*Y, "Y", m, k);
+    if (!gram) check_view(*Y, "Y", m, broadcast ? 1 : k);
     check_view(G, "G", n, k);
     check_finite_weights(W, b, k, wname, gram ? "p0" : "b");
     if (opt.threads < 0) fail(Status::bad_option, "threads must be >= 0 (0 = OpenMP's default)");
@@ -166,6 +168,7 @@ double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT
     plan.k = k;
     plan.y = gram ? nullptr : Y->data;
     if (!gram) strides(*Y, plan.y_row, plan.y_col);
+    if (broadcast) plan.y_col = 0;  // Y's one column is every output's target
     T* wp = reinterpret_cast<T*>(base);
     T* bp = reinterpret_cast<T*>(base + L.w_bytes);
     pack_weights(W, b, gram, n_pad, wp, bp);
@@ -223,6 +226,10 @@ double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT
         for (std::size_t j = 0; j < n; ++j) G(j, c) = static_cast<T>(slots[S.g_offset(c) + j]);
     if (s != nullptr)
         for (std::size_t c = 0; c < k; ++c) s[c] = s_total(c);
+    for (std::size_t c = 0; e_each != nullptr && c < k; ++c) {
+        e_each[c] = 0;
+        for (std::size_t l = 0; l < detail::max_lanes; ++l) e_each[c] += slots[S.e_offset(c) + l];
+    }
     return e;
 }
 
@@ -261,6 +268,31 @@ void predict_impl(MatrixView<const XT> X, MatrixView<const T> W, const T* b, Mat
 }
 
 }  // namespace
+
+namespace detail {
+
+template <class XT>
+double sweep_broadcast(MatrixView<const XT> X, MatrixView<const arithmetic_t<XT>> y,
+                       MatrixView<const arithmetic_t<XT>> W, const arithmetic_t<XT>* b,
+                       MatrixView<arithmetic_t<XT>> G, arithmetic_t<XT>* s, double* e, Workspace& ws,
+                       const KernelOptions& o)
+{
+    if (e == nullptr) fail(Status::null_pointer, "e is a null pointer");
+    return sweep_impl<XT>(X, &y, W, b, G, s, ws, o, true, e);
+}
+
+#define LINSWEEP_SWEEP_BROADCAST(XT)                                                                         \
+    template double sweep_broadcast<XT>(MatrixView<const XT>, MatrixView<const arithmetic_t<XT>>,            \
+                                        MatrixView<const arithmetic_t<XT>>, const arithmetic_t<XT>*,         \
+                                        MatrixView<arithmetic_t<XT>>, arithmetic_t<XT>*, double*,            \
+                                        Workspace&, const KernelOptions&);
+LINSWEEP_SWEEP_BROADCAST(float)
+LINSWEEP_SWEEP_BROADCAST(double)
+LINSWEEP_SWEEP_BROADCAST(float16)
+LINSWEEP_SWEEP_BROADCAST(bfloat16)
+#undef LINSWEEP_SWEEP_BROADCAST
+
+}  // namespace detail
 
 double sweep(MatrixView<const float> X, MatrixView<const float> Y, MatrixView<const float> W, const float* b,
              MatrixView<float> G, float* s, Workspace& ws, const KernelOptions& o)

@@ -26,6 +26,11 @@ struct FitArgs {
     bool standardize = false;
     bool precise = false;  // refine with compensated sweeps (cg, pcg)
     double l2 = 0;
+    // --l2 and --lr as given (one value or a list); more than one value, or validation: a grid of
+    // models (fit_grid), one per pair of values (the product, l2 outer).
+    std::vector<double> l2s, lrs;
+    double validation = 0;        // hold out the last fraction of the rows (0: none)
+    std::string validation_data;  // or score on this CSV file
     int threads = 0;
     std::string isa;
     std::string init;        // W0.npy

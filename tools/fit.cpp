@@ -12,8 +12,10 @@
 
 #include "cluster.hpp"
 #include "commands.hpp"
+#include "fit_grid.hpp"
 #include "io/csv.hpp"
 #include "io/error.hpp"
+#include "io/matrix.hpp"
 #include "io/model.hpp"
 #include "io/npy.hpp"
 #include "io/text.hpp"
@@ -165,7 +167,7 @@ FitOptions fit_options(const FitArgs& a, const Cluster& cl)
     FitOptions o;
     o.reducer = cl.reducer();
     o.solver = parse_solver(a.solver);
-    if (a.lr && o.solver != Solver::gd && o.solver != Solver::nesterov)
+    if ((a.lr || !a.lrs.empty()) && o.solver != Solver::gd && o.solver != Solver::nesterov)
         throw ToolError(Exit::usage, "--lr: applies to --solver gd or nesterov (" + a.solver +
                                          " takes no step size; the default solver is pcg)");
     if (!a.preconditioner.empty() && o.solver != Solver::pcg)
@@ -364,6 +366,52 @@ std::string with_data(const std::string& message, const std::function<std::strin
     return message.substr(0, colon) + " (" + held_by(rank) + ")" + message.substr(colon);
 }
 
+// A grid of models: the held-out rows (the last fraction of this rank's, or the rows of
+// --validation-data read as --data is), then fit_grid.hpp.
+template <class T>
+int grid_as(const FitArgs& a, Cluster& cl, const FitOptions& options, const TrainingData<T>& d,
+            const std::function<std::string(int)>& held_by)
+{
+    if (a.validation > 0 && !a.validation_data.empty())
+        throw ToolError(Exit::usage, "--validation and --validation-data: give one of them");
+    if (!a.validation_data.empty() && a.data.empty())
+        throw ToolError(Exit::usage,
+                        "--validation-data: a CSV file with the columns of --data (needs --data)");
+    if (!a.init.empty())
+        throw ToolError(Exit::usage, "--init: a grid of models starts every model from zero");
+    GridRun<T> g;
+    g.X = d.X;
+    g.y = d.Y;
+    g.source = d.source;
+    g.feature_names = d.feature_names;
+    g.target_names = d.target_names;
+    g.zero_copy = d.zero_copy();
+    g.held_by = held_by;
+    TrainingData<T> v;
+    if (a.validation > 0) {
+        const std::size_t m = d.X.rows;
+        const auto held = static_cast<std::size_t>(std::floor(a.validation * double(m)));
+        g.X = rows_of(d.X, Share{0, m - held});
+        g.y = rows_of(d.Y, Share{0, m - held});
+        g.Xv = rows_of(d.X, Share{m - held, held});
+        g.yv = rows_of(d.Y, Share{m - held, held});
+        g.validation_source = "the last " + shortest(a.validation) + " of the rows" +
+                              (cl.size() > 1 ? " of each rank" : "") + " (" + std::to_string(held) + " here)";
+    } else if (!a.validation_data.empty()) {
+        FitArgs va = a;
+        va.data = a.validation_data;
+        cl.agree([&] {
+            v = load_csv<T>(va, cl);
+            if (v.feature_names != d.feature_names || v.target_names != d.target_names)
+                throw input_error(a.validation_data + ": its columns are not those of " + a.data);
+        });
+        g.Xv = v.X;
+        g.yv = v.Y;
+        g.validation_source = a.validation_data;
+    }
+    return run_grid<T>(a, cl, options, g);
+}
+
 template <class T>
 int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
            const std::optional<NpyFile>& y_file)
@@ -395,6 +443,8 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
                               std::to_string(init.cols()) + ", the data needs " + std::to_string(n) + " x " +
                               std::to_string(k));
     });
+
+    if (wants_grid(a)) return grid_as(a, cl, options, d, held_by);
 
     // The progress line needs a terminal, and the callback would have to run on every rank.
     Progress progress(!a.quiet && a.json != "-" && cl.size() == 1 && ::isatty(STDOUT_FILENO));

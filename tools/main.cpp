@@ -40,6 +40,39 @@ CLI::Validator allowed(const std::string& words, bool (*ok)(double), bool whole 
         "", "");
 }
 
+// The same for a comma-separated list ("0,0.01,1"): each item as above, no empty item.
+CLI::Validator allowed_list(const std::string& words, bool (*ok)(double))
+{
+    return CLI::Validator(
+        [words, ok](std::string& text) -> std::string {
+            std::size_t item = 1;
+            for (std::size_t at = 0;; ++item) {
+                const std::size_t comma = std::min(text.find(',', at), text.size());
+                std::string one = text.substr(at, comma - at);
+                if (one.empty())
+                    return "must be " + words + " or a comma-separated list of them, got '" + text +
+                           "' (item " + std::to_string(item) + " is empty)";
+                const std::string problem = allowed(words, ok).operator()(one);
+                if (!problem.empty()) return problem;
+                if (comma == text.size()) return std::string();
+                at = comma + 1;
+            }
+        },
+        "", "");
+}
+
+// "0,0.01,1" (checked by allowed_list) as numbers.
+std::vector<double> numbers_of(const std::string& text)
+{
+    std::vector<double> out;
+    for (std::size_t at = 0; at <= text.size();) {
+        const std::size_t comma = std::min(text.find(',', at), text.size());
+        out.push_back(std::strtod(text.substr(at, comma - at).c_str(), nullptr));
+        at = comma + 1;
+    }
+    return out;
+}
+
 bool positive(double v)
 {
     return std::isfinite(v) && v > 0;
@@ -101,8 +134,11 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({"none", "diagonal", "sketch"}));
     fit->add_option("--sketch-rows", fa.sketch_rows, "Rows of the sketch (default: automatic)")
         ->check(allowed("a whole number >= 1 (leave it out for the automatic size)", iterations, true));
-    fit->add_option("--lr", fa.lr, "Learning rate of gd and nesterov (default: automatic, 1/L)")
-        ->check(allowed("a number > 0 (leave --lr out for the automatic step)", positive));
+    std::string lr_list, l2_list;
+    fit->add_option(
+           "--lr", lr_list,
+           "Learning rate of gd and nesterov (default: automatic, 1/L); a list (0.01,0.1): one model each")
+        ->check(allowed_list("a number > 0 (leave --lr out for the automatic step)", positive));
     fit->add_option("--max-iter", fa.max_iter, "Iteration budget")
         ->check(allowed("a whole number >= 1", iterations, true))
         ->capture_default_str();
@@ -117,7 +153,15 @@ int main(int argc, char** argv)
     fit->add_flag("--precise", fa.precise,
                   "Refine the weights with compensated sweeps (pcg, cg) to about the working precision where "
                   "the conditioning allows; reports the accuracy attained and a condition estimate");
-    fit->add_option("--l2", fa.l2, "Ridge penalty l2*||W||^2")->check(allowed("a number >= 0", non_negative));
+    fit->add_option("--l2", l2_list, "Ridge penalty l2*||W||^2; a list (0,0.01,0.1): one model each")
+        ->check(allowed_list("a number >= 0", non_negative));
+    fit->add_option("--validation", fa.validation,
+                    "Hold out the last FRACTION of the rows and score every model there (MSE, R^2)")
+        ->type_name("FRACTION")
+        ->check(allowed("a number in (0, 1)", [](double v) { return v > 0 && v < 1; }));
+    fit->add_option("--validation-data", fa.validation_data,
+                    "Score every model on the rows of this CSV file (the columns of --data)")
+        ->type_name("FILE");
     fit->add_option("--threads", fa.threads, "Threads per process (default: OpenMP's)")
         ->check(allowed("a whole number >= 0 (0: OpenMP's default)", thread_count, true));
     fit->add_option("--isa", fa.isa, "Force an instruction set")->check(CLI::IsMember(isa_choices()));
@@ -162,6 +206,10 @@ int main(int argc, char** argv)
 
     try {
         app.parse(argc, argv);
+        if (!l2_list.empty()) fa.l2s = numbers_of(l2_list);
+        if (!lr_list.empty()) fa.lrs = numbers_of(lr_list);
+        if (fa.l2s.size() == 1) fa.l2 = fa.l2s[0];
+        if (fa.lrs.size() == 1) fa.lr = fa.lrs[0];
     } catch (const CLI::ParseError& e) {
         if (e.get_exit_code() == 0) return cluster.leader() ? app.exit(e) : 0;  // --help, --version
         return fail(Exit::usage, std::string(e.what()) + " (see 'linsweep --help')");

@@ -262,6 +262,40 @@ LINSWEEP_API linsweep_status linsweep_sweep_f64(linsweep_model* model, linsweep_
                                                 const double* b, linsweep_matrix_f64 G, double* s,
                                                 double* loss_sum);
 
+/* A grid of models on one target (the C++ fit_grid, linsweep/grid.hpp): the product of n_l2 l2
+ * values (outer) and n_lr learning rates (gd and nesterov), every model with the options' other
+ * values (an empty list: the options' value alone), trained in the same passes over X, each
+ * model bitwise the fit of a model created with its options. y is m x 1. Xv and yv (both NULL,
+ * or both set): held-out rows on which every model is scored. On success *grid is a new grid; on
+ * failure it is unchanged. Added in 0.6. */
+typedef struct linsweep_grid linsweep_grid;
+LINSWEEP_API linsweep_status linsweep_grid_fit_f32(const linsweep_options* options, const double* l2,
+                                                   size_t n_l2, const double* learning_rate, size_t n_lr,
+                                                   linsweep_const_matrix_f32 X, linsweep_const_matrix_f32 y,
+                                                   const linsweep_const_matrix_f32* Xv,
+                                                   const linsweep_const_matrix_f32* yv, linsweep_grid** grid);
+LINSWEEP_API linsweep_status linsweep_grid_fit_f64(const linsweep_options* options, const double* l2,
+                                                   size_t n_l2, const double* learning_rate, size_t n_lr,
+                                                   linsweep_const_matrix_f64 X, linsweep_const_matrix_f64 y,
+                                                   const linsweep_const_matrix_f64* Xv,
+                                                   const linsweep_const_matrix_f64* yv, linsweep_grid** grid);
+LINSWEEP_API void linsweep_grid_destroy(linsweep_grid* grid); /* NULL is fine */
+/* The number of models, and the best one on the held-out rows (smallest MSE; 0 without them). */
+LINSWEEP_API linsweep_status linsweep_grid_size(const linsweep_grid* grid, size_t* models, size_t* best);
+/* Model i's l2, learning rate (NaN: automatic), and its MSE and R^2 on the held-out rows (NaN
+ * without them); each pointer may be NULL. */
+LINSWEEP_API linsweep_status linsweep_grid_model(const linsweep_grid* grid, size_t i, double* l2,
+                                                 double* learning_rate, double* validation_mse,
+                                                 double* validation_r2);
+/* Model i's weights (n x 1 into W) and intercept (into b, may be NULL), of the grid's element type. */
+LINSWEEP_API linsweep_status linsweep_grid_weights_f32(const linsweep_grid* grid, size_t i,
+                                                       linsweep_matrix_f32 W, float* b);
+LINSWEEP_API linsweep_status linsweep_grid_weights_f64(const linsweep_grid* grid, size_t i,
+                                                       linsweep_matrix_f64 W, double* b);
+/* Model i's figures (result->struct_size set by the caller, as for linsweep_result_f64). */
+LINSWEEP_API linsweep_status linsweep_grid_result(const linsweep_grid* grid, size_t i,
+                                                  linsweep_result* result);
+
 /* The calling thread's last error message ("" if none); valid until its next failing call. */
 LINSWEEP_API const char* linsweep_last_error(void);
 LINSWEEP_API const char* linsweep_status_name(linsweep_status status);

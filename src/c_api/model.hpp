@@ -32,4 +32,9 @@ template <class T> Regressor<T>& regressor(linsweep_model* m)
         return m->f64;
 }
 
+// A fit's weights (n x k into W, checked first) and intercepts (into b, may be null), and its
+// figures into the caller's linsweep_result (results.cpp; the grid's models use them too).
+template <class T> void write_weights(const FitResult<T>& r, const MatrixView<T>& W, T* b);
+template <class T> void write_result(const FitResult<T>& r, linsweep_result* out);
+
 }  // namespace linsweep::c_api

@@ -103,11 +103,14 @@ template <class T> template <class F> void Problem<T>::sweep_at(F&& weights, boo
             double e = 0;
             if (S.rows == 0) {
                 std::fill(sums, sums + nk + k, 0.0);
+                if (route_ != nullptr) route_->skip();
             } else {
                 try {
-                    e = sweep(S.X, S.Y, row_major<const T>(weights_.data(), n, k),
-                              S.intercept ? bias_.data() : nullptr, row_major(g_.data(), n, k), s_.data(),
-                              ws_, kernel_);
+                    const auto W = row_major<const T>(weights_.data(), n, k);
+                    const T* b = S.intercept ? bias_.data() : nullptr;
+                    const auto G = row_major(g_.data(), n, k);
+                    e = route_ != nullptr ? route_->sweep(S.X, S.Y, W, b, G, s_.data(), ws_, kernel_)
+                                          : sweep(S.X, S.Y, W, b, G, s_.data(), ws_, kernel_);
                     std::copy(g_.data(), g_.data() + nk, sums);
                     std::copy(s_.data(), s_.data() + k, sums + nk);
                 } catch (const Error& err) {
@@ -188,11 +191,18 @@ template <class T> bool Problem<T>::apply_normal(const double* p, std::size_t kk
         [&] {
             to_original(p, kk, weights_.data(), bias_.data());
             std::fill(sums, sums + nk + kk, 0.0);
-            if (S.rows == 0) return;
+            if (S.rows == 0) {
+                if (route_ != nullptr) route_->skip();
+                return;
+            }
             try {
-                gram_sweep(S.X, row_major<const T>(weights_.data(), n, kk),
-                           S.intercept ? bias_.data() : nullptr, row_major(g_.data(), n, kk), s_.data(), ws_,
-                           kernel_);
+                const auto P = row_major<const T>(weights_.data(), n, kk);
+                const T* p0 = S.intercept ? bias_.data() : nullptr;
+                const auto G = row_major(g_.data(), n, kk);
+                if (route_ != nullptr)
+                    route_->gram(S.X, P, p0, G, s_.data(), ws_, kernel_);
+                else
+                    gram_sweep(S.X, P, p0, G, s_.data(), ws_, kernel_);
                 std::copy(g_.data(), g_.data() + nk, sums);
                 std::copy(s_.data(), s_.data() + kk, sums + nk);
             } catch (const Error& err) {

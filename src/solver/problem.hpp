@@ -14,6 +14,21 @@
 
 namespace linsweep::detail {
 
+// Where a Problem's sweeps and Gram sweeps run: null (the default) calls the kernels directly; a
+// grid's coordinator (grid.cpp) runs the sweeps of several models of one target as one pass. The
+// arguments are sweep()'s and gram_sweep()'s; skip() is a pass with no rows on this participant
+// (so that a grid's models stay in step with the other participants').
+template <class T> class SweepRoute {
+public:
+    virtual ~SweepRoute() = default;
+    virtual double sweep(const MatrixView<const T>& X, const MatrixView<const T>& Y,
+                         const MatrixView<const T>& W, const T* b, const MatrixView<T>& G, T* s,
+                         Workspace& ws, const KernelOptions& kernel) = 0;
+    virtual void gram(const MatrixView<const T>& X, const MatrixView<const T>& P, const T* p0,
+                      const MatrixView<T>& G, T* s, Workspace& ws, const KernelOptions& kernel) = 0;
+    virtual void skip() = 0;
+};
+
 // A setup and the data it was made for.
 template <class T> struct DataSetup : Setup {
     MatrixView<const T> X, Y;
@@ -30,6 +45,8 @@ public:
         kernel_ = kernel;
         l2_ = l2;
     }
+    // Route every later sweep and Gram sweep through `route` (null: the kernels directly).
+    void set_route(SweepRoute<T>* route) noexcept { route_ = route; }
     // Scratch for n features and k outputs (allocates only when larger than before).
     void reserve(std::size_t n, std::size_t k);
 
@@ -80,6 +97,7 @@ private:
     Workspace& ws_;
     Collective& comm_;
     DataSetup<T>* setup_ = nullptr;
+    SweepRoute<T>* route_ = nullptr;
     KernelOptions kernel_;
     double l2_ = 0;
     // The kernel's weights and outputs in T, and the values one pass combines (in double, plus

@@ -100,3 +100,28 @@ TEST(NoAllocation, CounterSeesAllocations)
         EXPECT_EQ(linsweep_test::allocation_count() - before_malloc, 2);
     }
 }
+
+TEST(NoAllocation, GridIterationsAllocateNothing)
+{
+    // A grid allocates when it starts (its models, their threads and buffers), never per round:
+    // 2 and 40 iterations allocate alike (after a first grid has started OpenMP's threads).
+    const linsweep_test::Problem P = linsweep_test::random_problem(5000, 8, 1, 23);
+    const auto X = row_major<const double>(P.X.data(), P.m, P.n);
+    const auto y = row_major<const double>(P.Y.data(), P.m, 1);
+    for (Solver s : {Solver::gd, Solver::nesterov, Solver::cg, Solver::pcg}) {
+        FitOptions o;
+        o.solver = s;
+        o.tol = 0;
+        o.callback = [](const IterationInfo&) { return true; };
+        const ModelGrid grid{{0, 0.01, 1}, {}};
+        long counts[3];
+        for (int i = 0; i < 3; ++i) {
+            o.max_iterations = i == 2 ? 40 : 2;
+            const long before = linsweep_test::allocation_count();
+            const GridResult<double> g = fit_grid(X, y, o, grid);
+            counts[i] = linsweep_test::allocation_count() - before;
+            EXPECT_EQ(g.models[2].iterations, o.max_iterations);
+        }
+        EXPECT_EQ(counts[1], counts[2]) << solver_name(s);
+    }
+}
