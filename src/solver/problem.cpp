@@ -105,9 +105,11 @@ template <class T> template <class F> void Problem<T>::sweep_at(F&& weights, boo
                 std::fill(sums, sums + nk + k, 0.0);
             } else {
                 try {
-                    e = sweep(S.X, S.Y, row_major<const T>(weights_.data(), n, k),
-                              S.intercept ? bias_.data() : nullptr, row_major(g_.data(), n, k), s_.data(),
-                              ws_, kernel_);
+                    e = S.X.visit([&](const auto& X) {
+                        return sweep(X, S.Y, row_major<const T>(weights_.data(), n, k),
+                                     S.intercept ? bias_.data() : nullptr, row_major(g_.data(), n, k),
+                                     s_.data(), ws_, kernel_);
+                    });
                     std::copy(g_.data(), g_.data() + nk, sums);
                     std::copy(s_.data(), s_.data() + k, sums + nk);
                 } catch (const Error& err) {
@@ -190,9 +192,11 @@ template <class T> bool Problem<T>::apply_normal(const double* p, std::size_t kk
             std::fill(sums, sums + nk + kk, 0.0);
             if (S.rows == 0) return;
             try {
-                gram_sweep(S.X, row_major<const T>(weights_.data(), n, kk),
-                           S.intercept ? bias_.data() : nullptr, row_major(g_.data(), n, kk), s_.data(), ws_,
-                           kernel_);
+                S.X.visit([&](const auto& X) {
+                    gram_sweep(X, row_major<const T>(weights_.data(), n, kk),
+                               S.intercept ? bias_.data() : nullptr, row_major(g_.data(), n, kk), s_.data(),
+                               ws_, kernel_);
+                });
                 std::copy(g_.data(), g_.data() + nk, sums);
                 std::copy(s_.data(), s_.data() + kk, sums + nk);
             } catch (const Error& err) {

@@ -11,12 +11,14 @@
 #include "kernels/sketch_plan.hpp"
 #include "linsweep/core.hpp"
 #include "objective.hpp"
+#include "x_view.hpp"
 
 namespace linsweep::detail {
 
-// A setup and the data it was made for.
+// A setup and the data it was made for (X of any storage type that computes in T).
 template <class T> struct DataSetup : Setup {
-    MatrixView<const T> X, Y;
+    XView<T> X;
+    MatrixView<const T> Y;
 };
 
 template <class T> class Problem final : public Objective {
@@ -72,8 +74,9 @@ private:
     // by `w`, theta's V(j, c) by `v`. False when diverged (not at the first evaluation).
     template <class Wf, class Vf> bool finish(Iterate& at, bool first, Wf&& w, Vf&& v);
     // mean, M2, min, max of V's columns over all participants into moments_ (four runs of
-    // V.cols); a pass over V. Non-finite figures are bad data (throws, naming `what`).
-    void moments_of(const MatrixView<const T>& V, const char* what);
+    // V.cols); a pass over V (X of any storage type, or Y). Non-finite figures are bad data
+    // (throws, naming `what`).
+    template <class V> void moments_of(const MatrixView<const V>& view, const char* what);
     // kk columns of the kernel's (G, s) -> (G - mu s^T) * scale and s, times factor, into out.
     void to_standardized(const double* G, const double* s, std::size_t kk, double factor, double* out) const;
 
