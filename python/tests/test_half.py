@@ -135,3 +135,28 @@ def test_misaligned_float16_is_copied_once_and_trains_alike(rng):
     odd = np.frombuffer(raw.data, dtype=np.float16, count=X16.size, offset=start).reshape(X16.shape)
     assert not odd.flags.aligned
     assert np.array_equal(LinsweepRegressor().fit(odd, y).coef_, LinsweepRegressor().fit(X16, y).coef_)
+
+
+@pytest.mark.parametrize("dtype", HALF)
+def test_cli_convert_rounds_as_numpy_and_ml_dtypes(cli, rng, tmp_path, dtype):
+    """`linsweep convert` rounds a float64 file once, as NumPy's float16 and ml_dtypes' bfloat16
+    casts do: values at, just above and just below the ties between neighbours (where rounding
+    through float32 would round twice and differ), and random values of many scales."""
+    import subprocess
+
+    bits = rng.integers(0, 0x7B00 if np.dtype(dtype) == np.float16 else 0x7F00, 20000).astype(np.uint16)
+    low = bits.view(dtype).astype(np.float64)
+    high = (bits + 1).view(dtype).astype(np.float64)
+    tie = (low + high) / 2
+    x = np.concatenate([tie * (1 + 2.0**-40 * rng.choice([-1, 0, 1], tie.size)) * rng.choice([-1, 1], tie.size),
+                        rng.standard_normal(4000) * rng.choice([1e-9, 1e-6, 1, 300, 3e3], 4000)])
+    x = np.asfortranarray(x[: x.size // 4 * 4].reshape(-1, 4))
+    np.save(tmp_path / "in.npy", x)
+    kind = "f16" if np.dtype(dtype) == np.float16 else "bf16"
+    out = subprocess.run([cli, "convert", "--to", kind, "in.npy", "out.npy"], cwd=tmp_path, capture_output=True,
+                         text=True)
+    assert out.returncode == 0, out.stderr
+    got = np.load(tmp_path / "out.npy")
+    assert got.flags.f_contiguous and got.shape == x.shape
+    assert np.array_equal(got.view(np.uint16), x.astype(dtype).view(np.uint16))
+    assert not np.array_equal(got.view(np.uint16), x.astype(np.float32).astype(dtype).view(np.uint16))
