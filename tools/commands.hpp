@@ -15,7 +15,8 @@ struct FitArgs {
     std::vector<std::string> targets;  // names or 0-based indices; default: the first column
     std::vector<std::string> ignore;   // CSV columns that are neither features nor targets
     std::string x, y;                  // .npy alternative to --data ("{rank}": a file per rank)
-    std::string dtype;                 // "f32" | "f64"; empty: f64 for CSV, X's dtype for .npy
+    std::string dtype;    // "f32" | "f64"; empty: f64 for CSV, X's dtype for .npy (f32 for 16-bit X)
+    std::string x_dtype;  // "bf16": X.npy's 2-byte records ('<V2') are bfloat16
     std::string solver = "pcg";
     std::string preconditioner;   // pcg's; empty: automatic
     std::size_t sketch_rows = 0;  // 0: automatic
@@ -41,11 +42,17 @@ struct FitArgs {
 
 struct PredictArgs {
     std::string model;
-    std::string data;  // CSV: the model's features are found by name
-    std::string x;     // or .npy
-    std::string out;   // .npy if it ends with ".npy", else CSV; empty: CSV on stdout
+    std::string data;     // CSV: the model's features are found by name
+    std::string x;        // or .npy
+    std::string x_dtype;  // as FitArgs::x_dtype
+    std::string out;      // .npy if it ends with ".npy", else CSV; empty: CSV on stdout
     int threads = 0;
     std::string isa;
+};
+
+struct ConvertArgs {
+    std::string to;  // "f16" | "bf16"
+    std::string in, out;
 };
 
 struct TuneArgs {
@@ -60,6 +67,7 @@ class Cluster;
 // fit trains on the rows of every rank of `cluster` (one model, written by rank 0).
 int run_fit(const FitArgs& args, Cluster& cluster);
 int run_predict(const PredictArgs& args);
+int run_convert(const ConvertArgs& args);
 int run_info();
 int run_tune(const TuneArgs& args);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <functional>
 #include <optional>
+#include <type_traits>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -61,10 +62,13 @@ template <class T> MatrixView<const T> rows_of(const MatrixView<const T>& v, Sha
     return out;
 }
 
-template <class T> struct TrainingData {
-    std::vector<T> table;                    // CSV values (features then targets per row); empty for .npy
-    Matrix<T> x_all, y_all;                  // what this rank read: its own file, or the whole shared one
-    MatrixView<const T> X, Y;                // this rank's rows
+// T: the compute type; XS: X's storage type (T, or a 16-bit type read as it is from .npy).
+template <class T, class XS = T> struct TrainingData {
+    std::vector<T> table;  // CSV values (features then targets per row); empty for .npy
+    Matrix<XS> x_all;      // what this rank read: its own file, or the whole shared one
+    Matrix<T> y_all;
+    MatrixView<const XS> X;  // this rank's rows
+    MatrixView<const T> Y;
     std::vector<std::string> feature_names;  // empty when columns are positional (.npy)
     std::vector<std::string> target_names;
     std::string source;
@@ -81,7 +85,7 @@ template <class T> struct TrainingData {
 };
 
 // This rank's rows of what it read.
-template <class T> void take_share(TrainingData<T>& d, const Cluster& cl)
+template <class T, class XS> void take_share(TrainingData<T, XS>& d, const Cluster& cl)
 {
     const Share s = d.shared ? share_of(d.x_all.rows(), cl.rank(), cl.size()) : Share{0, d.x_all.rows()};
     d.X = rows_of(d.x_all.view(), s);
@@ -132,12 +136,12 @@ template <class T> TrainingData<T> load_csv(const FitArgs& a, const Cluster& cl)
     return d;
 }
 
-template <class T>
-TrainingData<T> load_npy(const FitArgs& a, const Cluster& cl, const NpyFile& x, const NpyFile& y)
+template <class T, class XS>
+TrainingData<T, XS> load_npy(const FitArgs& a, const Cluster& cl, const NpyFile& x, const NpyFile& y)
 {
-    TrainingData<T> d;
+    TrainingData<T, XS> d;
     const std::string x_path = for_rank(a.x, cl.rank()), y_path = for_rank(a.y, cl.rank());
-    d.x_all = to_matrix<T>(x.array, x_path);
+    d.x_all = to_matrix<XS>(x.array, x_path);
     d.y_all = to_matrix<T>(y.array, y_path);
     if (d.x_all.rows() != d.y_all.rows())
         throw input_error("X (" + x_path + ") has " + std::to_string(d.x_all.rows()) + " rows, Y (" + y_path +
@@ -215,14 +219,21 @@ struct RunFigures {
     double seconds = 0, gbps = 0;
 };
 
-template <class T>
-void print_summary(const TrainingData<T>& d, const FitResult<T>& r, const Metrics& q, const FitArgs& a,
+// "f32", or "f32, X f16" when X is stored in another type.
+template <class T, class XS> std::string types_text()
+{
+    return std::string(dtype_name(dtype_of<T>())) +
+           (std::is_same_v<T, XS> ? "" : std::string(", X ") + dtype_name(dtype_of<XS>()));
+}
+
+template <class T, class XS>
+void print_summary(const TrainingData<T, XS>& d, const FitResult<T>& r, const Metrics& q, const FitArgs& a,
                    const RunFigures& f)
 {
     const std::size_t n = d.X.cols, k = d.Y.cols;
     const std::string ranks = f.ranks > 1 ? " over " + plural(static_cast<std::size_t>(f.ranks), "rank") : "";
     std::printf("%s: %s%s, %s, %s (%s%s)\n", d.source.c_str(), plural(f.rows, "row").c_str(), ranks.c_str(),
-                plural(n, "feature").c_str(), plural(k, "target").c_str(), dtype_name(dtype_of<T>()),
+                plural(n, "feature").c_str(), plural(k, "target").c_str(), types_text<T, XS>().c_str(),
                 d.zero_copy() ? ", X mapped without copying" : "");
     // cg and pcg take no step size (the JSON reports their step as 0).
     const std::string step = r.step > 0 ? ", step " + shortest(r.step) : "";
@@ -272,8 +283,8 @@ nlohmann::ordered_json finite_or_null(double v)
     return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json();
 }
 
-template <class T>
-nlohmann::ordered_json report_json(const TrainingData<T>& d, const FitResult<T>& r, const Metrics& q,
+template <class T, class XS>
+nlohmann::ordered_json report_json(const TrainingData<T, XS>& d, const FitResult<T>& r, const Metrics& q,
                                    const FitArgs& a, const RunFigures& f)
 {
     const std::size_t n = d.X.cols, k = d.Y.cols;
@@ -298,6 +309,7 @@ nlohmann::ordered_json report_json(const TrainingData<T>& d, const FitResult<T>&
             {"targets", d.target_names},
             {"rows", f.rows},
             {"dtype", dtype_name(dtype_of<T>())},
+            {"x_dtype", dtype_name(dtype_of<XS>())},
             {"solver", a.solver},
             {"iterations", r.iterations},
             {"stop_reason", stop_reason_name(r.stop_reason)},
@@ -412,13 +424,18 @@ int grid_as(const FitArgs& a, Cluster& cl, const FitOptions& options, const Trai
     return run_grid<T>(a, cl, options, g);
 }
 
-template <class T>
+template <class T, class XS = T>
 int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
            const std::optional<NpyFile>& y_file)
 {
     FitOptions options = fit_options(a, cl);  // bad option values fail before any loading
-    TrainingData<T> d;
-    cl.agree([&] { d = x_file ? load_npy<T>(a, cl, *x_file, *y_file) : load_csv<T>(a, cl); });
+    TrainingData<T, XS> d;
+    cl.agree([&] {
+        if constexpr (std::is_same_v<T, XS>)
+            d = x_file ? load_npy<T, XS>(a, cl, *x_file, *y_file) : load_csv<T>(a, cl);
+        else
+            d = load_npy<T, XS>(a, cl, *x_file, *y_file);
+    });
     const std::string x_name = a.x.empty() ? a.data : a.x;
     const auto held_by = [&](int r) {
         std::string held = d.held_by(r, cl.size(), x_name);
@@ -444,7 +461,14 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
                               std::to_string(k));
     });
 
-    if (wants_grid(a)) return grid_as(a, cl, options, d, held_by);
+    if (wants_grid(a)) {
+        if constexpr (std::is_same_v<T, XS>)
+            return grid_as(a, cl, options, d, held_by);
+        else
+            throw ToolError(Exit::usage,
+                            "--l2/--lr lists: a grid of models needs float32 or float64 X (not " +
+                                std::string(dtype_name(dtype_of<XS>())) + ")");
+    }
 
     // The progress line needs a terminal, and the callback would have to run on every rank.
     Progress progress(!a.quiet && a.json != "-" && cl.size() == 1 && ::isatty(STDOUT_FILENO));
@@ -474,11 +498,12 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
 
     // Quality from the predictions of the same kernel `linsweep predict` uses, over all ranks.
     std::vector<T> yhat;
+    Workspace ws;
     cl.agree([&] {
         yhat.resize(m * k);
         if (m > 0)
             predict(d.X, row_major<const T>(r.weights.data(), n, k), r.intercept.data(),
-                    row_major(yhat.data(), m, k), KernelOptions{a.threads, options.isa, std::nullopt});
+                    row_major(yhat.data(), m, k), ws, KernelOptions{a.threads, options.isa, std::nullopt});
     });
     const Metrics q = metrics(d.Y, row_major<const T>(yhat.data(), m, k),
                               [&cl](double* v, std::size_t c) { cl.sum(v, c); });
@@ -488,7 +513,7 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
     f.rows = static_cast<std::size_t>(totals[0]);
     f.ranks = cl.size();
     f.threads = static_cast<int>(totals[1]);
-    const double bytes = double(f.rows) * double(n) * sizeof(T);
+    const double bytes = double(f.rows) * double(n) * sizeof(XS);
     f.gbps = f.seconds > 0 ? double(r.passes) * bytes / f.seconds / 1e9 : 0;
 
     // Rank 0 writes: each output to its temporary, then all of them published together.
@@ -534,19 +559,25 @@ int run_fit(const FitArgs& a, Cluster& cl)
     cl.agree([&] {
         if (a.x.empty()) return;
         x_file = read_npy(for_rank(a.x, cl.rank()));
+        interpret_raw(x_file->array, a.x_dtype, for_rank(a.x, cl.rank()));
         y_file = read_npy(for_rank(a.y, cl.rank()));
     });
-    DType dtype = x_file ? x_file->array.dtype : DType::f64;
-    if (!a.dtype.empty()) {
-        dtype = a.dtype == "f32" ? DType::f32 : DType::f64;
-    } else if (x_file) {
-        like_rank0(cl, {double(dtype == DType::f32)}, [&](const std::vector<double>& first) {
-            return for_rank(a.x, cl.rank()) + " holds " + dtype_name(dtype) + ", rank 0's " +
-                   for_rank(a.x, 0) + " " + dtype_name(first[0] != 0 ? DType::f32 : DType::f64) +
+    // X's storage type, and the compute type: --dtype, else f64 for CSV and double X, f32 otherwise.
+    const DType stored = x_file ? x_file->array.dtype : DType::f64;
+    if (x_file && a.dtype.empty())
+        like_rank0(cl, {double(static_cast<int>(stored))}, [&](const std::vector<double>& first) {
+            return for_rank(a.x, cl.rank()) + " holds " + dtype_name(stored) + ", rank 0's " +
+                   for_rank(a.x, 0) + " " + dtype_name(static_cast<DType>(static_cast<int>(first[0]))) +
                    " (or give --dtype)";
         });
-    }
-    return dtype == DType::f32 ? fit_as<float>(a, cl, x_file, y_file) : fit_as<double>(a, cl, x_file, y_file);
+    const DType compute = !a.dtype.empty() ? (a.dtype == "f32" ? DType::f32 : DType::f64)
+                                           : (stored == DType::f64 ? DType::f64 : DType::f32);
+    if (compute == DType::f64) return fit_as<double>(a, cl, x_file, y_file);
+    // Each rank trains on its X as stored (16 bits without a copy): a 16-bit X's passes are bitwise
+    // those of its upcast to float, so ranks whose files differ in type (allowed with --dtype) agree.
+    if (stored == DType::f16) return fit_as<float, float16>(a, cl, x_file, y_file);
+    if (stored == DType::bf16) return fit_as<float, bfloat16>(a, cl, x_file, y_file);
+    return fit_as<float>(a, cl, x_file, y_file);
 }
 
 }  // namespace linsweep::cli

@@ -90,6 +90,9 @@ bool thread_count(double v)
     return v >= 0 && v <= std::numeric_limits<int>::max();
 }
 
+constexpr const char* x_dtype_help =
+    "X.npy's 2-byte records ('<V2', how NumPy saves ml_dtypes' bfloat16) are bfloat16 (the only choice)";
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -118,13 +121,18 @@ int main(int argc, char** argv)
     fit->add_option("--ignore", fa.ignore, "CSV column to leave out of the features (repeatable)")
         ->type_name("NAME|INDEX")
         ->needs(data);
-    auto* x = fit->add_option("--x", fa.x, "Features as .npy (m x n, float32/float64, C or Fortran order)")
+    auto* x = fit->add_option(
+                     "--x", fa.x,
+                     "Features as .npy (m x n, float32/float64, or float16/bfloat16 read as they are; C or "
+                     "Fortran order)")
                   ->type_name("X.npy");
     auto* y = fit->add_option("--y", fa.y, "Targets as .npy (m or m x k)")->type_name("Y.npy");
     x->excludes(data)->needs(y);
     y->needs(x);
-    fit->add_option("--dtype", fa.dtype, "Compute type (default: f64 for CSV, X's dtype for .npy)")
+    fit->add_option("--dtype", fa.dtype,
+                    "Compute type (default: f64 for CSV, X's dtype for .npy, f32 for 16-bit X)")
         ->check(CLI::IsMember({"f32", "f64"}));
+    fit->add_option("--x-dtype", fa.x_dtype, x_dtype_help)->check(CLI::IsMember({"bf16"}))->needs(x);
     fit->add_option("--solver", fa.solver,
                     "pcg (conjugate gradient preconditioned from one sketch pass), cg, nesterov or gd")
         ->check(CLI::IsMember({"gd", "nesterov", "cg", "pcg"}))
@@ -180,12 +188,26 @@ int main(int argc, char** argv)
         ->required();
     auto* pdata = predict->add_option("--data", pa.data, "CSV with the model's feature columns (by name)")
                       ->type_name("FILE.csv");
-    predict->add_option("--x", pa.x, "Features as .npy (m x n)")->type_name("X.npy")->excludes(pdata);
+    auto* px =
+        predict->add_option("--x", pa.x, "Features as .npy (m x n)")->type_name("X.npy")->excludes(pdata);
+    predict->add_option("--x-dtype", pa.x_dtype, x_dtype_help)->check(CLI::IsMember({"bf16"}))->needs(px);
     predict->add_option("--out", pa.out, "Output: FILE.npy or FILE.csv (default: CSV on stdout)")
         ->type_name("FILE");
     predict->add_option("--threads", pa.threads, "Threads (default: OpenMP's)")
         ->check(allowed("a whole number >= 0 (0: OpenMP's default)", thread_count, true));
     predict->add_option("--isa", pa.isa, "Force an instruction set")->check(CLI::IsMember(isa_choices()));
+
+    ConvertArgs ca;
+    CLI::App* convert = app.add_subcommand(
+        "convert", "Write a float32/float64 .npy as float16 or bfloat16 features; report the rounding.");
+    convert->footer(exit_codes);
+    convert->add_option("--to", ca.to, "f16 ('<f2') or bf16 ('<V2', as NumPy saves ml_dtypes' bfloat16)")
+        ->check(CLI::IsMember({"f16", "bf16"}))
+        ->required();
+    convert->add_option("IN", ca.in, "Input .npy (float32 or float64)")->type_name("IN.npy")->required();
+    convert->add_option("OUT", ca.out, "Output .npy (written only when every value fits)")
+        ->type_name("OUT.npy")
+        ->required();
 
     CLI::App* info =
         app.add_subcommand("info", "Version, instruction sets, threads and caches of this machine.");
@@ -228,6 +250,7 @@ int main(int argc, char** argv)
             return run_predict(pa);
         }
         if (*tune) return run_tune(ta);
+        if (*convert) return run_convert(ca);
         return run_info();
     } catch (...) {
         Exit code = Exit::internal;

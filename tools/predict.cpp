@@ -1,6 +1,7 @@
 // `linsweep predict`: apply a saved model to a CSV (features found by name) or an .npy matrix.
 #include <numeric>
 #include <optional>
+#include <type_traits>
 
 #include "commands.hpp"
 #include "io/csv.hpp"
@@ -28,18 +29,19 @@ std::string csv_field(const std::string& s)
     return q + "\"";
 }
 
-template <class T>
+// T: the model's compute type; XS: X's storage type (T, or a 16-bit .npy read as it is).
+template <class T, class XS = T>
 int predict_as(const PredictArgs& a, const Model& model, const std::optional<NpyFile>& x_file)
 {
     const std::size_t n = model.features, k = model.targets;
     std::vector<T> table;
-    Matrix<T> X;
+    Matrix<XS> X;
     if (x_file) {
-        X = to_matrix<T>(x_file->array, a.x);
+        X = to_matrix<XS>(x_file->array, a.x);
         if (X.cols() != n)
             throw input_error(a.x + " has " + std::to_string(X.cols()) + " columns, the model " +
                               printable(a.model) + " expects " + std::to_string(n) + " features");
-    } else {
+    } else if constexpr (std::is_same_v<T, XS>) {
         const auto plan = [&](const std::vector<std::string>& names) {
             std::vector<std::size_t> columns(n);
             if (model.feature_names.empty()) {  // trained from .npy: columns by position
@@ -71,8 +73,9 @@ int predict_as(const PredictArgs& a, const Model& model, const std::optional<Npy
     if (!a.isa.empty()) kernel.isa = parse_isa(a.isa);
     const std::size_t m = X.rows();
     std::vector<T> yhat(m * k);
+    Workspace ws;
     predict(X.view(), row_major<const T>(weights.data(), n, k), intercept.data(),
-            row_major(yhat.data(), m, k), kernel);
+            row_major(yhat.data(), m, k), ws, kernel);
 
     Output out(a.out);
     if (ends_with(a.out, ".npy")) {
@@ -102,9 +105,16 @@ int run_predict(const PredictArgs& a)
 {
     const Model model = read_model(a.model);
     std::optional<NpyFile> x_file;
-    if (!a.x.empty()) x_file = read_npy(a.x);
-    return model.dtype == DType::f32 ? predict_as<float>(a, model, x_file)
-                                     : predict_as<double>(a, model, x_file);
+    if (!a.x.empty()) {
+        x_file = read_npy(a.x);
+        interpret_raw(x_file->array, a.x_dtype, a.x);
+    }
+    if (model.dtype == DType::f64) return predict_as<double>(a, model, x_file);
+    // A float model predicts a 16-bit X as it is (no copy).
+    const DType stored = x_file ? x_file->array.dtype : DType::f32;
+    if (stored == DType::f16) return predict_as<float, float16>(a, model, x_file);
+    if (stored == DType::bf16) return predict_as<float, bfloat16>(a, model, x_file);
+    return predict_as<float>(a, model, x_file);
 }
 
 }  // namespace linsweep::cli

@@ -39,6 +39,7 @@
 #define LINSWEEP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "linsweep/export.h"
 #include "linsweep/version.h"
@@ -115,6 +116,19 @@ typedef struct linsweep_matrix_f64 {
     size_t rows, cols, ld;
     linsweep_layout layout;
 } linsweep_matrix_f64;
+
+/* 16-bit X: IEEE binary16 (f16, NumPy's float16) and bfloat16 (bf16, ml_dtypes' bfloat16), each
+ * element given by its 16 bits. Only X is 16-bit: Y, W, b, G and predictions are float. */
+typedef struct linsweep_const_matrix_f16 {
+    const uint16_t* data;
+    size_t rows, cols, ld;
+    linsweep_layout layout;
+} linsweep_const_matrix_f16;
+typedef struct linsweep_const_matrix_bf16 {
+    const uint16_t* data;
+    size_t rows, cols, ld;
+    linsweep_layout layout;
+} linsweep_const_matrix_bf16;
 
 /* What the callback sees after each iteration (values at the iterate before the step). */
 typedef struct linsweep_iteration {
@@ -236,6 +250,24 @@ LINSWEEP_API linsweep_status linsweep_predict_f32(linsweep_model* model, linswee
 LINSWEEP_API linsweep_status linsweep_predict_f64(linsweep_model* model, linsweep_const_matrix_f64 X,
                                                   linsweep_matrix_f64 Yhat);
 
+/* The same on a 16-bit X (added in 0.6): the model's float fit, trained and applied exactly as the
+ * _f32 functions on X's exact upcast to float (bitwise the same weights, losses and predictions),
+ * reading half the bytes of X. Read the fit with linsweep_weights_f32 / linsweep_result_f32. */
+LINSWEEP_API linsweep_status linsweep_fit_f16(linsweep_model* model, linsweep_const_matrix_f16 X,
+                                              linsweep_const_matrix_f32 Y,
+                                              const linsweep_const_matrix_f32* W0, const float* b0);
+LINSWEEP_API linsweep_status linsweep_fit_bf16(linsweep_model* model, linsweep_const_matrix_bf16 X,
+                                               linsweep_const_matrix_f32 Y,
+                                               const linsweep_const_matrix_f32* W0, const float* b0);
+LINSWEEP_API linsweep_status linsweep_step_f16(linsweep_model* model, linsweep_const_matrix_f16 X,
+                                               linsweep_const_matrix_f32 Y, size_t iterations);
+LINSWEEP_API linsweep_status linsweep_step_bf16(linsweep_model* model, linsweep_const_matrix_bf16 X,
+                                                linsweep_const_matrix_f32 Y, size_t iterations);
+LINSWEEP_API linsweep_status linsweep_predict_f16(linsweep_model* model, linsweep_const_matrix_f16 X,
+                                                  linsweep_matrix_f32 Yhat);
+LINSWEEP_API linsweep_status linsweep_predict_bf16(linsweep_model* model, linsweep_const_matrix_bf16 X,
+                                                   linsweep_matrix_f32 Yhat);
+
 /* The fitted weights (n x k into W) and intercepts (k values into b; b may be NULL). */
 LINSWEEP_API linsweep_status linsweep_weights_f32(const linsweep_model* model, linsweep_matrix_f32 W,
                                                   float* b);
@@ -261,6 +293,16 @@ LINSWEEP_API linsweep_status linsweep_sweep_f64(linsweep_model* model, linsweep_
                                                 linsweep_const_matrix_f64 Y, linsweep_const_matrix_f64 W,
                                                 const double* b, linsweep_matrix_f64 G, double* s,
                                                 double* loss_sum);
+
+/* The sweep on a 16-bit X (added in 0.6): bitwise linsweep_sweep_f32 on X's exact upcast. */
+LINSWEEP_API linsweep_status linsweep_sweep_f16(linsweep_model* model, linsweep_const_matrix_f16 X,
+                                                linsweep_const_matrix_f32 Y, linsweep_const_matrix_f32 W,
+                                                const float* b, linsweep_matrix_f32 G, float* s,
+                                                double* loss_sum);
+LINSWEEP_API linsweep_status linsweep_sweep_bf16(linsweep_model* model, linsweep_const_matrix_bf16 X,
+                                                 linsweep_const_matrix_f32 Y, linsweep_const_matrix_f32 W,
+                                                 const float* b, linsweep_matrix_f32 G, float* s,
+                                                 double* loss_sum);
 
 /* A grid of models on one target (the C++ fit_grid, linsweep/grid.hpp): the product of n_l2 l2
  * values (outer) and n_lr learning rates (gd and nesterov), every model with the options' other

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "linsweep/core.hpp"
@@ -217,6 +218,22 @@ public:
     const FitResult<T>& step(MatrixView<const T> X, MatrixView<const T> Y, std::size_t iterations = 1);
     // Yhat = X*W + b with the current weights. Throws bad_option before any fit.
     void predict(MatrixView<const T> X, MatrixView<T> Yhat);
+
+    // The same four calls on a 16-bit X (Regressor<float>: float16 or bfloat16, const or not): X is
+    // read with an exact conversion to float and everything else is the float path's, so the
+    // model (weights, intercept, loss, iterations) is bitwise the one X's upcast to float gives,
+    // at half the bytes read per pass. One model may switch between X's types (a new type
+    // restarts step() like new data).
+    template <class XS>
+    using if_16bit = std::enable_if_t<!std::is_same_v<std::remove_const_t<XS>, T> &&
+                                      std::is_same_v<arithmetic_t<std::remove_const_t<XS>>, T>>;
+    template <class XS, class = if_16bit<XS>>
+    const FitResult<T>& fit(MatrixView<XS> X, MatrixView<const T> Y);
+    template <class XS, class = if_16bit<XS>>
+    const FitResult<T>& fit(MatrixView<XS> X, MatrixView<const T> Y, MatrixView<const T> W0, const T* b0);
+    template <class XS, class = if_16bit<XS>>
+    const FitResult<T>& step(MatrixView<XS> X, MatrixView<const T> Y, std::size_t iterations = 1);
+    template <class XS, class = if_16bit<XS>> void predict(MatrixView<XS> X, MatrixView<T> Yhat);
 
     const FitResult<T>& result() const noexcept;
     const FitOptions& options() const noexcept;

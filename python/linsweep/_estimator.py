@@ -7,7 +7,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from . import _linsweep
-from ._arrays import as_columns, as_matrix, as_vector
+from ._arrays import ACCEPTED_DTYPES, as_columns, as_input, as_matrix, as_vector
 from ._lowlevel import _threads
 
 
@@ -24,7 +24,9 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
     the outputs). X is read in place, never copied, when it is float32 or float64 in C or Fortran
     order, a row- or column-strided view, or a read-only array / memory map
     (``np.load(path, mmap_mode='r')``); other dtypes become float64 and other layouts
-    C-contiguous, once. float32 X trains in float32 kernels and gives float32 ``coef_``.
+    C-contiguous, once. float32 X trains in float32 kernels and gives float32 ``coef_``. A 16-bit
+    X, float16 or ml_dtypes' bfloat16, is read as it is too (half the bytes per pass) and trains
+    in float32: bitwise the model its float32 upcast gives (the model of the rounded features).
 
     Parameters
     ----------
@@ -154,15 +156,15 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X, y):
         """Train on X (n_samples, n_features) and y (n_samples,) or (n_samples, n_targets)."""
         # NaN/Inf in X is found by the library's own sweep (no extra pass over X here).
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], ensure_all_finite=False,
+        X, y = validate_data(self, X, y, dtype=ACCEPTED_DTYPES, ensure_all_finite=False,
                              multi_output=True, y_numeric=True)
-        X = as_matrix(X)
-        Y = as_columns(y, X.dtype)
+        X, dtype, suffix = as_input(X)
+        Y = as_columns(y, dtype)
         W0 = b0 = None
-        if self.warm_start and hasattr(self, "coef_") and self._weights(X.dtype).shape == (X.shape[1], Y.shape[1]):
-            W0 = self._weights(X.dtype)
-            b0 = as_vector(self.intercept_, X.dtype)
-        r = _linsweep.fit(
+        if self.warm_start and hasattr(self, "coef_") and self._weights(dtype).shape == (X.shape[1], Y.shape[1]):
+            W0 = self._weights(dtype)
+            b0 = as_vector(self.intercept_, dtype)
+        r = getattr(_linsweep, "fit" + suffix)(
             X, Y, W0, b0, solver=self.solver,
             learning_rate=None if self.learning_rate is None else float(self.learning_rate),
             max_iter=int(self.max_iter), tol=float(self.tol), fit_intercept=bool(self.fit_intercept),
@@ -209,12 +211,14 @@ class LinsweepRegressor(RegressorMixin, BaseEstimator):
         return self
 
     def predict(self, X):
-        """X @ coef_.T + intercept_, computed in X's float dtype (float32 X gives float32)."""
+        """X @ coef_.T + intercept_, computed in X's float dtype (float32 X gives float32; 16-bit X
+        float32 too)."""
         check_is_fitted(self)
-        X = as_matrix(validate_data(self, X, reset=False, dtype=[np.float64, np.float32],
-                                    ensure_all_finite=False))
-        b = as_vector(self.intercept_, X.dtype) if self.fit_intercept else None
-        yhat = _linsweep.predict(X, self._weights(X.dtype), b, threads=_threads(self.n_threads), isa=self.isa)
+        X, dtype, suffix = as_input(validate_data(self, X, reset=False, dtype=ACCEPTED_DTYPES,
+                                                  ensure_all_finite=False))
+        b = as_vector(self.intercept_, dtype) if self.fit_intercept else None
+        yhat = getattr(_linsweep, "predict" + suffix)(X, self._weights(dtype), b, threads=_threads(self.n_threads),
+                                                      isa=self.isa)
         return yhat[:, 0] if np.ndim(self.coef_) == 1 else yhat
 
     def _weights(self, dtype):

@@ -54,12 +54,33 @@ template <class T> MatrixView<const T> view_of(const In2<T>& a, const char* name
     return {a.data(), a.shape(0), a.shape(1), layout->second, layout->first};
 }
 
-// Whether `a` can go to the kernels as it is: a 2-D float32/float64 array, aligned, in a layout
-// layout_of accepts.
+// X of a 16-bit storage type arrives as its bits (NumPy uint16, a view of the float16 or ml_dtypes
+// bfloat16 array): the kernels read float16 and bfloat16 as plain 16-bit structs.
+template <class XS> struct Stored {
+    using type = XS;
+};
+template <> struct Stored<linsweep::float16> {
+    using type = std::uint16_t;
+};
+template <> struct Stored<linsweep::bfloat16> {
+    using type = std::uint16_t;
+};
+template <class XS> using stored_t = typename Stored<XS>::type;
+
+template <class XS> MatrixView<const XS> x_view(const In2<stored_t<XS>>& a)
+{
+    static_assert(sizeof(XS) == sizeof(stored_t<XS>) && alignof(XS) == alignof(stored_t<XS>));
+    const MatrixView<const stored_t<XS>> v = view_of(a, "X");
+    return {reinterpret_cast<const XS*>(v.data), v.rows, v.cols, v.ld, v.layout};
+}
+
+// Whether `a` can go to the kernels as it is: a 2-D float32/float64 array (or uint16: the bits of a
+// 16-bit X), aligned, in a layout layout_of accepts.
 bool viewable(const nb::ndarray<nb::ro, nb::device::cpu>& a)
 {
     const auto dt = a.dtype();
-    const bool floating = dt == nb::dtype<float>() || dt == nb::dtype<double>();
+    const bool floating =
+        dt == nb::dtype<float>() || dt == nb::dtype<double>() || dt == nb::dtype<std::uint16_t>();
     return floating && a.ndim() == 2 && reinterpret_cast<std::uintptr_t>(a.data()) % a.itemsize() == 0 &&
            layout_of(a.shape(0), a.shape(1), a.stride(0), a.stride(1)).has_value();
 }
@@ -82,12 +103,13 @@ linsweep::KernelOptions kernel_options(int threads, const std::optional<std::str
 
 // Runs the solver with the GIL released. Every 0.1 s the callback takes the GIL back briefly to
 // let Python handle signals: Ctrl-C stops training and raises KeyboardInterrupt.
-template <class T>
-nb::dict
-fit(In2<T> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>> b0, const std::string& solver,
-    std::optional<double> learning_rate, std::int64_t max_iter, double tol, bool fit_intercept, double l2,
-    bool standardize, int threads, const std::optional<std::string>& isa, bool record_history,
-    const std::optional<std::string>& preconditioner, std::optional<std::int64_t> sketch_rows, bool precise)
+template <class T, class XS = T>
+nb::dict fit(In2<stored_t<XS>> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>> b0,
+             const std::string& solver, std::optional<double> learning_rate, std::int64_t max_iter,
+             double tol, bool fit_intercept, double l2, bool standardize, int threads,
+             const std::optional<std::string>& isa, bool record_history,
+             const std::optional<std::string>& preconditioner, std::optional<std::int64_t> sketch_rows,
+             bool precise)
 {
     linsweep::FitOptions o;
     o.precise = precise;
@@ -116,7 +138,8 @@ fit(In2<T> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>> b0, cons
         return !interrupted;
     };
 
-    const MatrixView<const T> Xv = view_of(X, "X"), Yv = view_of(Y, "Y");
+    const MatrixView<const XS> Xv = x_view<XS>(X);
+    const MatrixView<const T> Yv = view_of(Y, "Y");
     std::optional<MatrixView<const T>> W0v;
     if (W0) W0v = view_of(*W0, "W0");
     if (b0 && b0->shape(0) != Yv.cols) throw nb::value_error("b0 must have one value per output");
@@ -153,27 +176,30 @@ fit(In2<T> X, In2<T> Y, std::optional<In2<T>> W0, std::optional<In1<T>> b0, cons
     return d;
 }
 
-template <class T>
-Out<T> predict(In2<T> X, In2<T> W, std::optional<In1<T>> b, int threads,
+template <class T, class XS = T>
+Out<T> predict(In2<stored_t<XS>> X, In2<T> W, std::optional<In1<T>> b, int threads,
                const std::optional<std::string>& isa)
 {
-    const MatrixView<const T> Xv = view_of(X, "X"), Wv = view_of(W, "W");
+    const MatrixView<const XS> Xv = x_view<XS>(X);
+    const MatrixView<const T> Wv = view_of(W, "W");
     if (b && b->shape(0) != Wv.cols) throw nb::value_error("b must have one value per output");
     const linsweep::KernelOptions o = kernel_options(threads, isa);
     std::vector<T> yhat(Xv.rows * Wv.cols);
     {
         nb::gil_scoped_release nogil;
+        linsweep::Workspace ws;
         linsweep::predict(Xv, Wv, b ? b->data() : nullptr, linsweep::row_major(yhat.data(), Xv.rows, Wv.cols),
-                          o);
+                          ws, o);
     }
     return to_numpy(std::move(yhat), {Xv.rows, Wv.cols});
 }
 
-template <class T>
-nb::tuple sweep(In2<T> X, In2<T> Y, In2<T> W, std::optional<In1<T>> b, int threads,
+template <class T, class XS = T>
+nb::tuple sweep(In2<stored_t<XS>> X, In2<T> Y, In2<T> W, std::optional<In1<T>> b, int threads,
                 const std::optional<std::string>& isa, bool precise)
 {
-    const MatrixView<const T> Xv = view_of(X, "X"), Yv = view_of(Y, "Y"), Wv = view_of(W, "W");
+    const MatrixView<const XS> Xv = x_view<XS>(X);
+    const MatrixView<const T> Yv = view_of(Y, "Y"), Wv = view_of(W, "W");
     if (b && b->shape(0) != Yv.cols) throw nb::value_error("b must have one value per output");
     linsweep::KernelOptions o = kernel_options(threads, isa);
     o.precise = precise;
@@ -210,15 +236,19 @@ nb::dict info()
     return d;
 }
 
-template <class T> void bind_typed(nb::module_& m)
+// fit, predict and sweep on X of storage type XS (computing in T): the float and double ones are
+// overloads of "fit", ...; the 16-bit ones "fit_f16", "fit_bf16", ... (X as its uint16 bits).
+template <class T, class XS = T>
+void bind_typed(nb::module_& m, const char* fit_name = "fit", const char* predict_name = "predict",
+                const char* sweep_name = "sweep")
 {
-    m.def("fit", &fit<T>, "X"_a.noconvert(), "Y"_a.noconvert(), "W0"_a.noconvert().none(),
+    m.def(fit_name, &fit<T, XS>, "X"_a.noconvert(), "Y"_a.noconvert(), "W0"_a.noconvert().none(),
           "b0"_a.noconvert().none(), "solver"_a, "learning_rate"_a.none(), "max_iter"_a, "tol"_a,
           "fit_intercept"_a, "l2"_a, "standardize"_a, "threads"_a, "isa"_a.none(), "record_history"_a,
           "preconditioner"_a.none() = nb::none(), "sketch_rows"_a.none() = nb::none(), "precise"_a = false);
-    m.def("predict", &predict<T>, "X"_a.noconvert(), "W"_a.noconvert(), "b"_a.noconvert().none(), "threads"_a,
-          "isa"_a.none());
-    m.def("sweep", &sweep<T>, "X"_a.noconvert(), "Y"_a.noconvert(), "W"_a.noconvert(),
+    m.def(predict_name, &predict<T, XS>, "X"_a.noconvert(), "W"_a.noconvert(), "b"_a.noconvert().none(),
+          "threads"_a, "isa"_a.none());
+    m.def(sweep_name, &sweep<T, XS>, "X"_a.noconvert(), "Y"_a.noconvert(), "W"_a.noconvert(),
           "b"_a.noconvert().none(), "threads"_a, "isa"_a.none(), "precise"_a = false);
 }
 
@@ -244,4 +274,6 @@ NB_MODULE(_linsweep, m)
     m.def("version", &linsweep::version);
     bind_typed<float>(m);
     bind_typed<double>(m);
+    bind_typed<float, linsweep::float16>(m, "fit_f16", "predict_f16", "sweep_f16");
+    bind_typed<float, linsweep::bfloat16>(m, "fit_bf16", "predict_bf16", "sweep_bf16");
 }

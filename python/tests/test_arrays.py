@@ -53,7 +53,6 @@ ZERO_COPY = {
 
 CONVERTED = {
     "int64": lambda rng: (base(rng) * 100).astype(np.int64),
-    "float16": lambda rng: base(rng, np.float16),
     "big-endian float64": lambda rng: base(rng).astype(">f8"),
     "reversed rows": lambda rng: base(rng)[::-1],
     "both strides non-unit": lambda rng: base(rng)[::2, ::2],

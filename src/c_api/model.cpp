@@ -9,8 +9,9 @@ using namespace linsweep::c_api;
 
 namespace {
 
-template <class T, class CM>
-linsweep_status fit_impl(linsweep_model* model, CM X, CM Y, const CM* W0, const T* b0) noexcept
+// CX: X's C matrix (of T, or of a 16-bit type whose arithmetic is T), CM: the other inputs'.
+template <class T, class CX, class CM>
+linsweep_status fit_impl(linsweep_model* model, CX X, CM Y, const CM* W0, const T* b0) noexcept
 {
     return guarded([&] {
         require(model, "model");
@@ -21,8 +22,8 @@ linsweep_status fit_impl(linsweep_model* model, CM X, CM Y, const CM* W0, const 
     });
 }
 
-template <class T, class CM>
-linsweep_status step_impl(linsweep_model* model, CM X, CM Y, size_t iterations) noexcept
+template <class T, class CX, class CM>
+linsweep_status step_impl(linsweep_model* model, CX X, CM Y, size_t iterations) noexcept
 {
     return guarded([&] {
         require(model, "model");
@@ -30,8 +31,8 @@ linsweep_status step_impl(linsweep_model* model, CM X, CM Y, size_t iterations) 
     });
 }
 
-template <class T, class CM, class MM>
-linsweep_status predict_impl(linsweep_model* model, CM X, MM Yhat) noexcept
+template <class T, class CX, class MM>
+linsweep_status predict_impl(linsweep_model* model, CX X, MM Yhat) noexcept
 {
     return guarded([&] {
         require(model, "model");
@@ -39,8 +40,8 @@ linsweep_status predict_impl(linsweep_model* model, CM X, MM Yhat) noexcept
     });
 }
 
-template <class T, class CM, class MM>
-linsweep_status sweep_impl(linsweep_model* model, CM X, CM Y, CM W, const T* b, MM G, T* s,
+template <class T, class CX, class CM, class MM>
+linsweep_status sweep_impl(linsweep_model* model, CX X, CM Y, CM W, const T* b, MM G, T* s,
                            double* loss_sum) noexcept
 {
     return guarded([&] {
@@ -140,6 +141,52 @@ linsweep_status linsweep_sweep_f64(linsweep_model* model, linsweep_const_matrix_
                                    linsweep_matrix_f64 G, double* s, double* loss_sum)
 {
     return sweep_impl<double>(model, X, Y, W, b, G, s, loss_sum);
+}
+
+// 16-bit X: the float fit.
+linsweep_status linsweep_fit_f16(linsweep_model* model, linsweep_const_matrix_f16 X,
+                                 linsweep_const_matrix_f32 Y, const linsweep_const_matrix_f32* W0,
+                                 const float* b0)
+{
+    return fit_impl<float>(model, X, Y, W0, b0);
+}
+linsweep_status linsweep_fit_bf16(linsweep_model* model, linsweep_const_matrix_bf16 X,
+                                  linsweep_const_matrix_f32 Y, const linsweep_const_matrix_f32* W0,
+                                  const float* b0)
+{
+    return fit_impl<float>(model, X, Y, W0, b0);
+}
+linsweep_status linsweep_step_f16(linsweep_model* model, linsweep_const_matrix_f16 X,
+                                  linsweep_const_matrix_f32 Y, size_t iterations)
+{
+    return step_impl<float>(model, X, Y, iterations);
+}
+linsweep_status linsweep_step_bf16(linsweep_model* model, linsweep_const_matrix_bf16 X,
+                                   linsweep_const_matrix_f32 Y, size_t iterations)
+{
+    return step_impl<float>(model, X, Y, iterations);
+}
+linsweep_status linsweep_predict_f16(linsweep_model* model, linsweep_const_matrix_f16 X,
+                                     linsweep_matrix_f32 Yhat)
+{
+    return predict_impl<float>(model, X, Yhat);
+}
+linsweep_status linsweep_predict_bf16(linsweep_model* model, linsweep_const_matrix_bf16 X,
+                                      linsweep_matrix_f32 Yhat)
+{
+    return predict_impl<float>(model, X, Yhat);
+}
+linsweep_status linsweep_sweep_f16(linsweep_model* model, linsweep_const_matrix_f16 X,
+                                   linsweep_const_matrix_f32 Y, linsweep_const_matrix_f32 W, const float* b,
+                                   linsweep_matrix_f32 G, float* s, double* loss_sum)
+{
+    return sweep_impl<float>(model, X, Y, W, b, G, s, loss_sum);
+}
+linsweep_status linsweep_sweep_bf16(linsweep_model* model, linsweep_const_matrix_bf16 X,
+                                    linsweep_const_matrix_f32 Y, linsweep_const_matrix_f32 W, const float* b,
+                                    linsweep_matrix_f32 G, float* s, double* loss_sum)
+{
+    return sweep_impl<float>(model, X, Y, W, b, G, s, loss_sum);
 }
 
 }  // extern "C"

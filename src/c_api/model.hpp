@@ -24,6 +24,21 @@ template <class M> auto view(const M& m)
     return MatrixView<T>{m.data, m.rows, m.cols, m.ld, static_cast<Layout>(raw(m.layout))};
 }
 
+// A 16-bit C matrix as a view of the C++ storage type with the same bits (float16 and bfloat16
+// are plain structs of one uint16_t).
+inline MatrixView<const float16> view(const linsweep_const_matrix_f16& m)
+{
+    static_assert(sizeof(float16) == sizeof(uint16_t) && alignof(float16) == alignof(uint16_t));
+    return {reinterpret_cast<const float16*>(m.data), m.rows, m.cols, m.ld,
+            static_cast<Layout>(raw(m.layout))};
+}
+inline MatrixView<const bfloat16> view(const linsweep_const_matrix_bf16& m)
+{
+    static_assert(sizeof(bfloat16) == sizeof(uint16_t) && alignof(bfloat16) == alignof(uint16_t));
+    return {reinterpret_cast<const bfloat16*>(m.data), m.rows, m.cols, m.ld,
+            static_cast<Layout>(raw(m.layout))};
+}
+
 template <class T> Regressor<T>& regressor(linsweep_model* m)
 {
     if constexpr (std::is_same_v<T, float>)

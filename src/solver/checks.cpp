@@ -45,19 +45,19 @@ void check_options(const FitOptions& o)
                  solver_name(o.solver));
 }
 
-template <class T> void check_data(const MatrixView<const T>& X, const MatrixView<const T>& Y, bool alone)
+template <class T> void check_data(const XView<T>& X, const MatrixView<const T>& Y, bool alone)
 {
-    if (!alone && X.rows == 0 && Y.rows == 0) {
-        if (X.cols == 0 || Y.cols == 0)
-            fail(Status::bad_shape, "X is " + shape(X.rows, X.cols) + " and Y " + shape(Y.rows, Y.cols) +
+    if (!alone && X.rows() == 0 && Y.rows == 0) {
+        if (X.cols() == 0 || Y.cols == 0)
+            fail(Status::bad_shape, "X is " + shape(X.rows(), X.cols()) + " and Y " + shape(Y.rows, Y.cols) +
                                         ": both need at least one column");
         return;
     }
-    check_view(X, "X");
+    X.visit([](const auto& view) { check_view(view, "X"); });
     check_view(Y, "Y");
-    if (Y.rows != X.rows)
+    if (Y.rows != X.rows())
         fail(Status::bad_shape,
-             "Y has " + std::to_string(Y.rows) + " rows but X has " + std::to_string(X.rows));
+             "Y has " + std::to_string(Y.rows) + " rows but X has " + std::to_string(X.rows()));
 }
 
 template <class T>
@@ -94,8 +94,8 @@ double fingerprint(const std::vector<double>& values)
     return static_cast<double>(h >> 12) + 1.0;
 }
 
-template void check_data<float>(const MatrixView<const float>&, const MatrixView<const float>&, bool);
-template void check_data<double>(const MatrixView<const double>&, const MatrixView<const double>&, bool);
+template void check_data<float>(const XView<float>&, const MatrixView<const float>&, bool);
+template void check_data<double>(const XView<double>&, const MatrixView<const double>&, bool);
 template double read_start<float>(const MatrixView<const float>&, const float*, std::size_t, std::size_t,
                                   std::vector<double>&);
 template double read_start<double>(const MatrixView<const double>&, const double*, std::size_t, std::size_t,

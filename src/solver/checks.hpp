@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "linsweep/solver.hpp"
+#include "x_view.hpp"
 
 namespace linsweep::detail {
 
@@ -18,7 +19,7 @@ void check_options(const FitOptions& o);
 
 // X and Y of one participant. In a distributed fit a participant may hold no rows (then only the
 // column counts matter).
-template <class T> void check_data(const MatrixView<const T>& X, const MatrixView<const T>& Y, bool alone);
+template <class T> void check_data(const XView<T>& X, const MatrixView<const T>& Y, bool alone);
 
 template <class T> bool same_view(const MatrixView<const T>& a, const MatrixView<const T>& b)
 {

@@ -109,8 +109,10 @@ template <class T> template <class F> void Problem<T>::sweep_at(F&& weights, boo
                     const auto W = row_major<const T>(weights_.data(), n, k);
                     const T* b = S.intercept ? bias_.data() : nullptr;
                     const auto G = row_major(g_.data(), n, k);
-                    e = route_ != nullptr ? route_->sweep(S.X, S.Y, W, b, G, s_.data(), ws_, kernel_)
-                                          : sweep(S.X, S.Y, W, b, G, s_.data(), ws_, kernel_);
+                    e = route_ != nullptr ? route_->sweep(routed_x(), S.Y, W, b, G, s_.data(), ws_, kernel_)
+                                          : S.X.visit([&](const auto& X) {
+                                                return sweep(X, S.Y, W, b, G, s_.data(), ws_, kernel_);
+                                            });
                     std::copy(g_.data(), g_.data() + nk, sums);
                     std::copy(s_.data(), s_.data() + k, sums + nk);
                 } catch (const Error& err) {
@@ -200,9 +202,9 @@ template <class T> bool Problem<T>::apply_normal(const double* p, std::size_t kk
                 const T* p0 = S.intercept ? bias_.data() : nullptr;
                 const auto G = row_major(g_.data(), n, kk);
                 if (route_ != nullptr)
-                    route_->gram(S.X, P, p0, G, s_.data(), ws_, kernel_);
+                    route_->gram(routed_x(), P, p0, G, s_.data(), ws_, kernel_);
                 else
-                    gram_sweep(S.X, P, p0, G, s_.data(), ws_, kernel_);
+                    S.X.visit([&](const auto& X) { gram_sweep(X, P, p0, G, s_.data(), ws_, kernel_); });
                 std::copy(g_.data(), g_.data() + nk, sums);
                 std::copy(s_.data(), s_.data() + kk, sums + nk);
             } catch (const Error& err) {

@@ -11,13 +11,15 @@
 #include "kernels/sketch_plan.hpp"
 #include "linsweep/core.hpp"
 #include "objective.hpp"
+#include "x_view.hpp"
 
 namespace linsweep::detail {
 
 // Where a Problem's sweeps and Gram sweeps run: null (the default) calls the kernels directly; a
 // grid's coordinator (grid.cpp) runs the sweeps of several models of one target as one pass. The
 // arguments are sweep()'s and gram_sweep()'s; skip() is a pass with no rows on this participant
-// (so that a grid's models stay in step with the other participants').
+// (so that a grid's models stay in step with the other participants'). Grids train on X stored in
+// T (XView::arithmetic()).
 template <class T> class SweepRoute {
 public:
     virtual ~SweepRoute() = default;
@@ -29,9 +31,10 @@ public:
     virtual void skip() = 0;
 };
 
-// A setup and the data it was made for.
+// A setup and the data it was made for (X of any storage type that computes in T).
 template <class T> struct DataSetup : Setup {
-    MatrixView<const T> X, Y;
+    XView<T> X;
+    MatrixView<const T> Y;
 };
 
 template <class T> class Problem final : public Objective {
@@ -89,8 +92,9 @@ private:
     // by `w`, theta's V(j, c) by `v`. False when diverged (not at the first evaluation).
     template <class Wf, class Vf> bool finish(Iterate& at, bool first, Wf&& w, Vf&& v);
     // mean, M2, min, max of V's columns over all participants into moments_ (four runs of
-    // V.cols); a pass over V. Non-finite figures are bad data (throws, naming `what`).
-    void moments_of(const MatrixView<const T>& V, const char* what);
+    // V.cols); a pass over V (X of any storage type, or Y). Non-finite figures are bad data
+    // (throws, naming `what`).
+    template <class V> void moments_of(const MatrixView<const V>& view, const char* what);
     // kk columns of the kernel's (G, s) -> (G - mu s^T) * scale and s, times factor, into out.
     void to_standardized(const double* G, const double* s, std::size_t kk, double factor, double* out) const;
 
@@ -98,6 +102,13 @@ private:
     Collective& comm_;
     DataSetup<T>* setup_ = nullptr;
     SweepRoute<T>* route_ = nullptr;
+    // X for the route: a grid's X is stored in T (fit_grid takes only such views).
+    const MatrixView<const T>& routed_x() const
+    {
+        const MatrixView<const T>* x = setup_->X.arithmetic();
+        if (x == nullptr) throw Error(Status::internal, "linsweep: a grid of models needs X stored in T");
+        return *x;
+    }
     KernelOptions kernel_;
     double l2_ = 0;
     // The kernel's weights and outputs in T, and the values one pass combines (in double, plus

@@ -15,10 +15,12 @@ namespace {
 constexpr double infinity = std::numeric_limits<double>::infinity();
 }
 
-template <class T> void Problem<T>::moments_of(const MatrixView<const T>& V, const char* what)
+template <class T>
+template <class V>
+void Problem<T>::moments_of(const MatrixView<const V>& view, const char* what)
 {
     const DataSetup<T>& S = *setup_;
-    const std::size_t n = V.cols;
+    const std::size_t n = view.cols;
     double *mean = nullptr, *m2 = nullptr, *lo = nullptr, *hi = nullptr;
     const double rows = static_cast<double>(S.rows);
     double* sums = sums_.data();
@@ -30,7 +32,7 @@ template <class T> void Problem<T>::moments_of(const MatrixView<const T>& V, con
             m2 = mean + n;
             lo = m2 + n;
             hi = lo + n;
-            if (S.rows > 0) column_moments(V, ColumnMoments{mean, m2, lo, hi}, ws_, kernel_);
+            if (S.rows > 0) column_moments(view, ColumnMoments{mean, m2, lo, hi}, ws_, kernel_);
             for (std::size_t j = 0; j < n && S.rows > 0; ++j) {
                 if (!std::isfinite(mean[j]) || !std::isfinite(m2[j]))
                     throw Error(Status::non_finite_data, std::string("linsweep: ") + what + " column " +
@@ -72,7 +74,7 @@ template <class T> void Problem<T>::standardize()
 {
     DataSetup<T>& S = *setup_;
     const std::size_t n = S.n;
-    moments_of(S.X, "X");
+    S.X.visit([&](const auto& X) { moments_of(X, "X"); });
     ++passes;
     const double* mean = moments_.data();
     const double* m2 = mean + n;
@@ -123,7 +125,7 @@ template <class T> void Problem<T>::diagonal_metric(Preconditioning& pre)
     pre.scale.clear();
     if (!S.standardized) {
         // The map to the standardized coordinates: statistics as standardize() takes them.
-        moments_of(S.X, "X");
+        S.X.visit([&](const auto& X) { moments_of(X, "X"); });
         ++passes;
         const double* mean = moments_.data();
         const double* m2 = mean + n;
@@ -161,7 +163,9 @@ void Problem<T>::sketch(const SketchShape& shape, std::uint64_t row0, std::vecto
     comm_.run(
         [&] {
             if (S.rows > 0) {
-                detail::sketch(S.X, S.Y, S.intercept, row0, shape, width, out.data(), ws_, kernel_);
+                S.X.visit([&](const auto& X) {
+                    detail::sketch(X, S.Y, S.intercept, row0, shape, width, out.data(), ws_, kernel_);
+                });
                 check();  // here, so that the message names the participant whose data it is
             } else {
                 std::fill(out.begin(), out.end(), 0.0);
@@ -173,7 +177,6 @@ void Problem<T>::sketch(const SketchShape& shape, std::uint64_t row0, std::vecto
 }
 
 #define LINSWEEP_SETUP_PASSES_OF(T)                                                                          \
-    template void Problem<T>::moments_of(const MatrixView<const T>&, const char*);                           \
     template void Problem<T>::standardize();                                                                 \
     template void Problem<T>::measure_targets(Preconditioning&);                                             \
     template void Problem<T>::diagonal_metric(Preconditioning&);                                             \

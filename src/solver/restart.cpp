@@ -124,9 +124,9 @@ template <class T> void Training<T>::make_sketch(DataSetup<T>& D)
 }
 
 template <class T>
-void Training<T>::prepare(Call& call, const MatrixView<const T>& X, const MatrixView<const T>& Y, From from)
+void Training<T>::prepare(Call& call, const XView<T>& X, const MatrixView<const T>& Y, From from)
 {
-    const std::size_t n = X.cols, k = Y.cols;
+    const std::size_t n = X.cols(), k = Y.cols;
     call.setup = 1 - setup;
     call.iterate = (current + 1) % 3;
     DataSetup<T>& D = setups[call.setup];
@@ -139,7 +139,7 @@ void Training<T>::prepare(Call& call, const MatrixView<const T>& X, const Matrix
         [&] {
             D.X = X;
             D.Y = Y;
-            D.rows = X.rows;
+            D.rows = X.rows();
             D.n = n;
             D.k = k;
             D.intercept = options.fit_intercept;
@@ -149,7 +149,7 @@ void Training<T>::prepare(Call& call, const MatrixView<const T>& X, const Matrix
             D.standardized = false;
             D.constant_columns = 0;
             D.threads =
-                D.rows > 0 ? sweep_schedule(D.rows, n, k, X.layout, kernel_options().threads).threads : 1;
+                D.rows > 0 ? sweep_schedule(D.rows, n, k, X.layout(), kernel_options().threads).threads : 1;
             if (D.rows > 0) ws.reserve(D.rows, n, k, options.threads);
             problem.bind(D, kernel_options(), options.l2);
             size_spares(D);
@@ -157,7 +157,7 @@ void Training<T>::prepare(Call& call, const MatrixView<const T>& X, const Matrix
                 start.assign(result.weights.begin(), result.weights.end());
                 start.insert(start.end(), result.intercept.begin(), result.intercept.end());
             }
-            shares[rank] = double(X.rows);
+            shares[rank] = double(X.rows());
         },
         shares.data(), size, ReduceOp::sum);
     double row0 = 0;

@@ -77,8 +77,7 @@ template <class T> struct Training {
     // local that can fail (checks, allocations) happens here or inside a pass, so that every
     // participant learns of it before the next collective step.
     template <class F>
-    bool begin(const MatrixView<const T>& X, const MatrixView<const T>& Y, std::size_t budget, bool restart,
-               F&& more)
+    bool begin(const XView<T>& X, const MatrixView<const T>& Y, std::size_t budget, bool restart, F&& more)
     {
         comm.bind(options.reducer.get());
         problem.passes = 0;
@@ -93,7 +92,7 @@ template <class T> struct Training {
                                                       isa_name(best_isa()) + ")");
                 check_data(X, Y, comm.alone());
                 CallTerms call;
-                call.n = X.cols;
+                call.n = X.cols();
                 call.k = Y.cols;
                 call.element_bytes = sizeof(T);
                 call.budget = budget;
@@ -123,7 +122,7 @@ template <class T> struct Training {
     void make_sketch(DataSetup<T>& D);
     void size_spares(const Setup& D);
     // (Re)starts into the spare setup and an iterate that is not committed.
-    void prepare(Call& call, const MatrixView<const T>& X, const MatrixView<const T>& Y, From from);
+    void prepare(Call& call, const XView<T>& X, const MatrixView<const T>& Y, From from);
     // Continues from the committed setup and iterate.
     void resume(Call& call);
 

@@ -1,6 +1,6 @@
 # The shared library exports the public API and nothing else: every defined dynamic symbol is a
 # C function linsweep_* or (demangled) a member of namespace linsweep, its typeinfo and vtable
-# included; nothing of linsweep::detail or linsweep::kernels, xsimd, OpenMP or the C++ library.
+# included (member templates' names begin with their return type: void or a linsweep:: type); nothing of linsweep::detail or linsweep::kernels, xsimd, OpenMP or the C++ library.
 # And every LINSWEEP_API function of linsweep.h is there.
 # Run as: cmake -DNM=... -DLIBRARY=... -DHEADER=.../linsweep.h -P exports_check.cmake
 cmake_policy(SET CMP0057 NEW)  # if(IN_LIST)
@@ -31,7 +31,7 @@ foreach(line IN LISTS lines)
   math(EXPR count "${count} + 1")
   if(name MATCHES "^linsweep_[a-z0-9_]+$")
     list(APPEND c_names "${name}")
-  elseif(NOT name MATCHES "^((typeinfo |typeinfo name |vtable )for )?linsweep::"
+  elseif(NOT name MATCHES "^((typeinfo |typeinfo name |vtable )for |void )?linsweep::"
          OR name MATCHES "linsweep::(detail|kernels)::|xsimd|_omp_fn|GOMP_|(^| )omp_")
     string(APPEND bad "  ${name}\n")
   endif()

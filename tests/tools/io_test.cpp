@@ -217,9 +217,13 @@ TEST(Npy, RejectsUnsupportedOrInconsistentFiles)
     };
     EXPECT_EQ(fails("hello"), "a.npy: not a .npy file (no \\x93NUMPY magic)");
     EXPECT_EQ(fails(npy_image("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }", d16)),
-              "a.npy: unsupported dtype '<i8' (need little-endian float32 '<f4' or float64 '<f8')");
+              "a.npy: unsupported dtype '<i8' (need little-endian float32 '<f4' or float64 '<f8', float16 "
+              "'<f2', or bfloat16 "
+              "as ml_dtypes saves it, '<V2')");
     EXPECT_EQ(fails(npy_image("{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }", d16)),
-              "a.npy: unsupported dtype '>f8' (need little-endian float32 '<f4' or float64 '<f8')");
+              "a.npy: unsupported dtype '>f8' (need little-endian float32 '<f4' or float64 '<f8', float16 "
+              "'<f2', or bfloat16 "
+              "as ml_dtypes saves it, '<V2')");
     EXPECT_EQ(fails(npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 1, 2), }", d16)),
               "a.npy: unsupported shape (1, 1, 2) (need 1-D or 2-D)");
     EXPECT_EQ(fails(npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", d16)),

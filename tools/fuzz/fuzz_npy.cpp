@@ -35,7 +35,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size) std::memcpy(aligned.data(), data, size);
     try {
         const NpyArray a = parse_npy(aligned.data(), size, "fuzz.npy");
-        const std::size_t item = a.dtype == DType::f32 ? 4 : 8;
+        const std::size_t item = a.dtype == DType::f64 ? 8 : a.dtype == DType::f32 ? 4 : 2;
         const auto* begin = reinterpret_cast<const unsigned char*>(aligned.data());
         const auto* first = static_cast<const unsigned char*>(a.data);
         check(a.rows > 0 && a.cols > 0 && first >= begin);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -9,15 +10,29 @@
 
 namespace linsweep::cli {
 
-enum class DType { f32, f64 };
+// Element types of files: the compute types f32 and f64, the 16-bit storage types of X (f16:
+// IEEE binary16, bf16: bfloat16), and raw2, 2-byte records of unknown meaning (NumPy's '<V2', which
+// is how it saves ml_dtypes' bfloat16): read as bf16 only when the user says so.
+enum class DType { f32, f64, f16, bf16, raw2 };
 
 inline const char* dtype_name(DType t) noexcept
 {
-    return t == DType::f32 ? "f32" : "f64";
+    switch (t) {
+    case DType::f32: return "f32";
+    case DType::f64: return "f64";
+    case DType::f16: return "f16";
+    case DType::bf16: return "bf16";
+    default: return "raw2";
+    }
 }
 template <class T> constexpr DType dtype_of() noexcept
 {
-    return sizeof(T) == 4 ? DType::f32 : DType::f64;
+    if constexpr (std::is_same_v<T, float16>)
+        return DType::f16;
+    else if constexpr (std::is_same_v<T, bfloat16>)
+        return DType::bf16;
+    else
+        return sizeof(T) == 4 ? DType::f32 : DType::f64;
 }
 
 template <class T> class Matrix {

@@ -179,9 +179,16 @@ NpyArray parse_npy(const void* bytes, std::size_t size, const std::string& sourc
     } else if (descr == "<f4") {
         a.dtype = DType::f32;
         item = 4;
+    } else if (descr == "<f2") {
+        a.dtype = DType::f16;
+        item = 2;
+    } else if (descr == "<V2" || descr == "|V2") {
+        a.dtype = DType::raw2;
+        item = 2;
     } else {
         throw input_error(source + ": unsupported dtype " + printable(descr) +
-                          " (need little-endian float32 '<f4' or float64 '<f8')");
+                          " (need little-endian float32 '<f4' or float64 '<f8', float16 '<f2', or bfloat16 "
+                          "as ml_dtypes saves it, '<V2')");
     }
     if (shape.size() != 1 && shape.size() != 2)
         throw input_error(source + ": unsupported shape " + shape_text(shape) + " (need 1-D or 2-D)");
@@ -210,20 +217,25 @@ NpyFile read_npy(const std::string& path)
     return f;
 }
 
-template <class T> Matrix<T> to_matrix(const NpyArray& a, const std::string& source)
+namespace {
+
+// A float or double matrix of the values of another dtype (not raw2).
+template <class T> Matrix<T> converted(const NpyArray& a, const std::string& source)
 {
-    if (a.dtype == dtype_of<T>())
-        return Matrix<T>::borrow({static_cast<const T*>(a.data), a.rows, a.cols, 0, a.layout});
     const std::size_t count = a.rows * a.cols;
     std::vector<T> values(count);
     for (std::size_t i = 0; i < count; ++i) {
         double v;
         if (a.dtype == DType::f64) {
             std::memcpy(&v, static_cast<const double*>(a.data) + i, sizeof v);
-        } else {
+        } else if (a.dtype == DType::f32) {
             float f;
             std::memcpy(&f, static_cast<const float*>(a.data) + i, sizeof f);
             v = f;
+        } else {  // 16 bits, converted exactly
+            std::uint16_t bits;
+            std::memcpy(&bits, static_cast<const std::uint16_t*>(a.data) + i, sizeof bits);
+            v = a.dtype == DType::f16 ? to_float(float16{bits}) : to_float(bfloat16{bits});
         }
         values[i] = static_cast<T>(v);
         if (std::isfinite(v) && !std::isfinite(values[i]))
@@ -233,10 +245,43 @@ template <class T> Matrix<T> to_matrix(const NpyArray& a, const std::string& sou
     return Matrix<T>::own(std::move(values), a.rows, a.cols, a.layout);
 }
 
+}  // namespace
+
+void interpret_raw(NpyArray& a, const std::string& as, const std::string& source)
+{
+    if (as.empty()) return;
+    if (a.dtype != DType::raw2)
+        throw input_error(source + ": holds " + dtype_name(a.dtype) +
+                          " values, not 2-byte records ('<V2') to read as " + as);
+    a.dtype = DType::bf16;
+}
+
+template <class T> Matrix<T> to_matrix(const NpyArray& a, const std::string& source)
+{
+    if (a.dtype == dtype_of<T>())
+        return Matrix<T>::borrow({static_cast<const T*>(a.data), a.rows, a.cols, 0, a.layout});
+    if (a.dtype == DType::raw2)
+        throw input_error(source +
+                          ": dtype '<V2' holds 2-byte records of no declared type (NumPy saves ml_dtypes' "
+                          "bfloat16 so); linsweep reads X's as bfloat16 with --x-dtype bf16");
+    if constexpr (!std::is_floating_point_v<T>) {
+        throw input_error(source + ": holds " + dtype_name(a.dtype) + " values, not " +
+                          dtype_name(dtype_of<T>()));
+    } else {
+        return converted<T>(a, source);
+    }
+}
+
 template <class T> void write_npy(AtomicFile& out, MatrixView<const T> v)
 {
     const bool fortran = v.layout == Layout::col_major;
-    std::string header = std::string("{'descr': '") + (sizeof(T) == 4 ? "<f4" : "<f8") +
+    // bfloat16 as NumPy saves ml_dtypes' bfloat16: 2-byte records.
+    const DType dtype = dtype_of<T>();
+    const char* descr = dtype == DType::f16    ? "<f2"
+                        : dtype == DType::bf16 ? "<V2"
+                        : sizeof(T) == 4       ? "<f4"
+                                               : "<f8";
+    std::string header = std::string("{'descr': '") + descr +
                          "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (" +
                          std::to_string(v.rows) + ", " + std::to_string(v.cols) + "), }";
     // Pad with spaces so that the data starts on a 64-byte boundary, ending with '\n'.
@@ -258,5 +303,9 @@ template Matrix<float> to_matrix<float>(const NpyArray&, const std::string&);
 template Matrix<double> to_matrix<double>(const NpyArray&, const std::string&);
 template void write_npy<float>(AtomicFile&, MatrixView<const float>);
 template void write_npy<double>(AtomicFile&, MatrixView<const double>);
+template Matrix<float16> to_matrix<float16>(const NpyArray&, const std::string&);
+template Matrix<bfloat16> to_matrix<bfloat16>(const NpyArray&, const std::string&);
+template void write_npy<float16>(AtomicFile&, MatrixView<const float16>);
+template void write_npy<bfloat16>(AtomicFile&, MatrixView<const bfloat16>);
 
 }  // namespace linsweep::cli
