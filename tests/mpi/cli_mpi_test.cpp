@@ -256,5 +256,7 @@ TEST_F(CliMpi, EveryRankExitsWithTheSameStatus)
     EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "-q"}), input);
     fs::rename(dir / "X.1.npy.away", dir / "X.1.npy");
     // Divergence: training failed (3) on every rank.
-    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--solver", "gd", "--lr", "100", "-q"}), training);
+    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--solver", "gd", "--lr", "100",
+                        "-q"}),
+              training);
 }
