@@ -52,6 +52,19 @@ template class LargeArray<linsweep::bfloat16>;
 // is then well outside even the bound of a variant summing in float over the rows, which grows
 // as m u (0.24 at m = 4*10^6); a start at, say, V/2 would put sum |x w| ~ n/8 into rho and
 // hide a wrong sign in float at 1,000,000 x 64.
+linsweep_test::ProblemSpec spec_of(std::size_t m, std::size_t n, std::size_t k)
+{
+    linsweep_test::ProblemSpec spec;
+    spec.m = m;
+    spec.n = n;
+    spec.k = k;
+    spec.v = {-1, 1};
+    spec.y = {0.875f, 1.125f};
+    spec.w = {-0.125f, 0.125f};
+    spec.b = {-0.125f, 0.125f};
+    return spec;
+}
+
 template <class T> std::unique_ptr<Problem<T>> make_problem(std::size_t m, std::size_t n, std::size_t k)
 {
     auto p = std::make_unique<Problem<T>>();
@@ -62,14 +75,7 @@ template <class T> std::unique_ptr<Problem<T>> make_problem(std::size_t m, std::
     p->Y.resize(m * k);
     p->W0.resize(n * k);
     p->b0.resize(k);
-    linsweep_test::ProblemSpec spec;
-    spec.m = m;
-    spec.n = n;
-    spec.k = k;
-    spec.v = {-1, 1};
-    spec.y = {0.875f, 1.125f};
-    spec.w = {-0.125f, 0.125f};
-    spec.b = {-0.125f, 0.125f};
+    const linsweep_test::ProblemSpec spec = spec_of(m, n, k);
     using linsweep::row_major;
     linsweep_test::generate<T>(spec, row_major(p->X.data(), m, n), row_major(p->Y.data(), m, k),
                                row_major(p->W0.data(), n, k), p->b0.data());
@@ -95,14 +101,7 @@ std::unique_ptr<HalfProblem<H>> make_half_problem(std::size_t m, std::size_t n, 
     p->Y.resize(m * k);
     p->W0.resize(n * k);
     p->b0.resize(k);
-    linsweep_test::ProblemSpec spec;
-    spec.m = m;
-    spec.n = n;
-    spec.k = k;
-    spec.v = {-1, 1};
-    spec.y = {0.875f, 1.125f};
-    spec.w = {-0.125f, 0.125f};
-    spec.b = {-0.125f, 0.125f};
+    const linsweep_test::ProblemSpec spec = spec_of(m, n, k);
     using linsweep::row_major;
     linsweep_test::generate<float>(spec, row_major(p->upcast.data(), m, n), row_major(p->Y.data(), m, k),
                                    row_major(p->W0.data(), n, k), p->b0.data());

@@ -200,17 +200,14 @@ double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT
     // checked after their rounding to T: a finite double sum can overflow a float.
     const detail::SlotLayout& S = plan.slot;
     // e: each output's lanes in order (its loss alone), then the outputs in order.
-    double e = 0;
-    for (std::size_t c = 0; c < k; ++c) {
-        double ec = 0;
-        for (std::size_t l = 0; l < detail::max_lanes; ++l) ec += slots[S.e_offset(c) + l];
-        e += ec;
-    }
-    auto s_total = [&](std::size_t c) {
-        double sc = 0;
-        for (std::size_t l = 0; l < detail::max_lanes; ++l) sc += slots[S.s_offset(c) + l];
-        return static_cast<T>(sc);
+    auto lanes = [&](std::size_t offset) {
+        double sum = 0;
+        for (std::size_t l = 0; l < detail::max_lanes; ++l) sum += slots[offset + l];
+        return sum;
     };
+    double e = 0;
+    for (std::size_t c = 0; c < k; ++c) e += lanes(S.e_offset(c));
+    auto s_total = [&](std::size_t c) { return static_cast<T>(lanes(S.s_offset(c))); };
     bool finite = std::isfinite(e);
     for (std::size_t c = 0; c < k && finite; ++c) {
         finite = std::isfinite(s_total(c));
@@ -226,10 +223,7 @@ double sweep_impl(MatrixView<const XT> X, const MatrixView<const arithmetic_t<XT
         for (std::size_t j = 0; j < n; ++j) G(j, c) = static_cast<T>(slots[S.g_offset(c) + j]);
     if (s != nullptr)
         for (std::size_t c = 0; c < k; ++c) s[c] = s_total(c);
-    for (std::size_t c = 0; e_each != nullptr && c < k; ++c) {
-        e_each[c] = 0;
-        for (std::size_t l = 0; l < detail::max_lanes; ++l) e_each[c] += slots[S.e_offset(c) + l];
-    }
+    for (std::size_t c = 0; e_each != nullptr && c < k; ++c) e_each[c] = lanes(S.e_offset(c));
     return e;
 }
 

@@ -526,18 +526,8 @@ int fit_as(const FitArgs& a, Cluster& cl, const std::optional<NpyFile>& x_file,
         }
         if (!a.save_model.empty()) {
             model_out.emplace(a.save_model);
-            Model saved;
-            saved.dtype = dtype_of<T>();
-            saved.features = n;
-            saved.targets = k;
-            saved.feature_names = d.feature_names;
-            saved.target_names = d.target_names;
-            saved.weights.assign(r.weights.begin(), r.weights.end());
-            saved.intercept.assign(r.intercept.begin(), r.intercept.end());
-            saved.fit_intercept = options.fit_intercept;
-            saved.standardized = options.standardize;
-            saved.solver = a.solver;
-            model_out->write(model_json(saved));
+            model_out->write(
+                model_json(saved_model(r, n, k, d.feature_names, d.target_names, options, a.solver)));
         }
         if (json_out) json_out->finish();
         if (model_out) model_out->finish();

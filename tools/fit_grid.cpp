@@ -143,18 +143,8 @@ template <class T> int run_grid(const FitArgs& a, Cluster& cl, const FitOptions&
         if (!a.save_model.empty()) {
             const FitResult<T>& best = r.models[r.best];
             model_out.emplace(a.save_model);
-            Model saved;
-            saved.dtype = dtype_of<T>();
-            saved.features = n;
-            saved.targets = 1;
-            saved.feature_names = g.feature_names;
-            saved.target_names = g.target_names;
-            saved.weights.assign(best.weights.begin(), best.weights.end());
-            saved.intercept.assign(best.intercept.begin(), best.intercept.end());
-            saved.fit_intercept = options.fit_intercept;
-            saved.standardized = options.standardize;
-            saved.solver = a.solver;
-            model_out->write(model_json(saved));
+            model_out->write(
+                model_json(saved_model(best, n, 1, g.feature_names, g.target_names, options, a.solver)));
         }
         if (json_out) json_out->finish();
         if (model_out) model_out->finish();

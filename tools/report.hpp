@@ -13,6 +13,7 @@
 
 #include "io/error.hpp"
 #include "io/files.hpp"
+#include "io/model.hpp"
 #include "linsweep/core.hpp"
 #include "linsweep/solver.hpp"
 
@@ -115,5 +116,25 @@ private:
     std::string path_;
     std::unique_ptr<AtomicFile> file_;
 };
+
+// The model a fit gave, as --save-model writes it (n features, k targets in original units).
+template <class T>
+Model saved_model(const FitResult<T>& r, std::size_t n, std::size_t k,
+                  const std::vector<std::string>& feature_names, const std::vector<std::string>& target_names,
+                  const FitOptions& options, const std::string& solver)
+{
+    Model saved;
+    saved.dtype = dtype_of<T>();
+    saved.features = n;
+    saved.targets = k;
+    saved.feature_names = feature_names;
+    saved.target_names = target_names;
+    saved.weights.assign(r.weights.begin(), r.weights.end());
+    saved.intercept.assign(r.intercept.begin(), r.intercept.end());
+    saved.fit_intercept = options.fit_intercept;
+    saved.standardized = options.standardize;
+    saved.solver = solver;
+    return saved;
+}
 
 }  // namespace linsweep::cli
