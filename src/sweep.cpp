@@ -8,7 +8,6 @@
 #include <string>
 
 #include "combine_threads.hpp"
-#include "half_bits.hpp"
 #include "isa_registry.hpp"
 #include "kernels/plan.hpp"
 #include "linsweep/core.hpp"
@@ -361,23 +360,6 @@ void predict(MatrixView<const bfloat16> X, MatrixView<const float> W, const floa
              Workspace& ws, const KernelOptions& o)
 {
     predict_impl<bfloat16>(X, W, b, Yhat, ws, o);
-}
-
-float to_float(float16 v) noexcept
-{
-    return detail::half_to_float(v.bits);
-}
-float to_float(bfloat16 v) noexcept
-{
-    return detail::bfloat_to_float(v.bits);
-}
-float16 to_float16(float v) noexcept
-{
-    return float16{detail::float_to_half(v)};
-}
-bfloat16 to_bfloat16(float v) noexcept
-{
-    return bfloat16{detail::float_to_bfloat(v)};
 }
 
 }  // namespace linsweep
