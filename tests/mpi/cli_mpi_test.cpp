@@ -236,7 +236,8 @@ TEST_F(CliMpi, EveryRankExitsWithTheSameStatus)
     write_shards(3);
     const std::string record =
         "\"$0\" \"$@\"; echo $? > \"status.${OMPI_COMM_WORLD_RANK:-$PMI_RANK}\"; exit 0";
-    const auto statuses = [&](const std::vector<std::string>& args) {
+    // Each rank's status, and what mpiexec printed (for the failure message).
+    const auto statuses = [&](const std::vector<std::string>& args, const std::vector<std::string>& want) {
         std::vector<std::string> argv{LINSWEEP_MPIEXEC, "-n", "3", "sh", "-c", record, LINSWEEP_CLI_PATH};
         argv.insert(argv.end(), args.begin(), args.end());
         const linsweep_test::Run r = linsweep_test::run_command(argv, dir, patience);
@@ -247,16 +248,17 @@ TEST_F(CliMpi, EveryRankExitsWithTheSameStatus)
             got.push_back(fs::exists(file) ? linsweep_test::read_file(file) : "(no status)");
             fs::remove(file);
         }
-        return got;
+        EXPECT_EQ(got, want) << "mpiexec exit " << r.status << "\nstdout:\n"
+                             << r.out << "\nstderr:\n"
+                             << r.err;
     };
     const std::vector<std::string> ok(3, "0\n"), input(3, "2\n"), training(3, "3\n");
-    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "-q"}), ok);
+    statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "-q"}, ok);
     // Rank 1 misses its shard: input error (2) on every rank.
     fs::rename(dir / "X.1.npy", dir / "X.1.npy.away");
-    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "-q"}), input);
+    statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "-q"}, input);
     fs::rename(dir / "X.1.npy.away", dir / "X.1.npy");
     // Divergence: training failed (3) on every rank.
-    EXPECT_EQ(statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--solver", "gd", "--lr", "100",
-                        "-q"}),
-              training);
+    statuses({"fit", "--x", "X.{rank}.npy", "--y", "y.{rank}.npy", "--solver", "gd", "--lr", "100", "-q"},
+             training);
 }
