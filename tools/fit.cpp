@@ -1,9 +1,7 @@
 // `linsweep fit`: load (CSV parsed once, .npy mapped without copying), train, report, save.
 // Under an MPI launcher every rank trains on its own rows (a share of the files, or its own
 // files with "{rank}" in their names) and rank 0 reports and writes (cluster.hpp).
-#include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <functional>
 #include <optional>
 #include <type_traits>
@@ -15,7 +13,6 @@
 #include "commands.hpp"
 #include "fit_grid.hpp"
 #include "fit_summary.hpp"
-#include "io/csv.hpp"
 #include "io/error.hpp"
 #include "io/matrix.hpp"
 #include "io/model.hpp"
